@@ -1,0 +1,137 @@
+/* outreach-test-util.c — what the test programs share: temp dirs, running the CLI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "outreach-test-util.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* The real `outreach` binary of this build (meson passes its path). */
+const char *
+outreach_test_binary (void)
+{
+  const char *path = g_getenv ("OUTREACH_BINARY");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+char *
+outreach_test_make_tmp_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("outreach-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr (GFileEnumerator) children =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+
+  if (children != NULL)
+    {
+      GFileInfo *info;
+      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+        {
+          g_autoptr (GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+          remove_tree (child);
+          g_object_unref (info);
+        }
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+outreach_test_remove_tree (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  remove_tree (file);
+}
+
+GBytes *
+outreach_test_read_bytes (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+void
+outreach_test_run_clear (OutreachTestRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+/**
+ * outreach_test_run_argv:
+ * @env_extra: (nullable): "NAME=VALUE" to add, or "NAME" alone to remove
+ *
+ * Runs a program to its end, capturing its output and exit code.
+ */
+void
+outreach_test_run_argv (OutreachTestRun   *run,
+                        const char *const *env_extra,
+                        const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = g_get_environ ();
+  int wait_status = 0;
+
+  for (guint i = 0; env_extra != NULL && env_extra[i] != NULL; i++)
+    {
+      const char *eq = strchr (env_extra[i], '=');
+      if (eq == NULL)
+        env = g_environ_unsetenv (env, env_extra[i]);
+      else
+        {
+          g_autofree char *name = g_strndup (env_extra[i], eq - env_extra[i]);
+          env = g_environ_setenv (env, name, eq + 1, TRUE);
+        }
+    }
+
+  memset (run, 0, sizeof *run);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &run->out, &run->err, &wait_status, &error);
+  g_assert_no_error (error);
+  run->exit_status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+}
+
+/**
+ * outreach_test_run_cli:
+ *
+ * Runs `outreach ARGS…` with the arguments given, NULL-terminated.
+ */
+void
+outreach_test_run_cli (OutreachTestRun   *run,
+                       const char *const *env_extra,
+                       const char        *first_arg,
+                       ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) outreach_test_binary ());
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  outreach_test_run_argv (run, env_extra, (const char *const *) argv->pdata);
+}

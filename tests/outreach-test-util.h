@@ -1,0 +1,33 @@
+/* outreach-test-util.h — what the test programs share: temp dirs, running the CLI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int exit_status;   /* the process's exit code, or -1 if it did not exit normally */
+  char *out;
+  char *err;
+} OutreachTestRun;
+
+char     *outreach_test_make_tmp_dir   (void);
+void      outreach_test_remove_tree    (const char *path);
+GBytes   *outreach_test_read_bytes     (const char *path);
+void      outreach_test_run_clear      (OutreachTestRun *run);
+void      outreach_test_run_cli        (OutreachTestRun *run,
+                                        const char *const *env_extra,
+                                        const char *first_arg,
+                                        ...) G_GNUC_NULL_TERMINATED;
+void      outreach_test_run_argv       (OutreachTestRun *run,
+                                        const char *const *env_extra,
+                                        const char *const *argv);
+const char *outreach_test_binary       (void);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutreachTestRun, outreach_test_run_clear)
+
+G_END_DECLS

@@ -1,0 +1,298 @@
+/* test-window.c — the main window as a user sees it, under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "outreach-application.h"
+#include "outreach-test-util.h"
+#include "outreach-window.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  OutreachStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = outreach_test_make_tmp_dir ();
+  f->path = g_build_filename (f->dir, "outreach.db", NULL);
+  f->store = outreach_store_open (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  outreach_test_remove_tree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static void
+iterate (void)
+{
+  for (int i = 0; i < 50; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+wait_until_mapped (GtkWidget *widget)
+{
+  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (widget); i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_mapped (widget));
+  iterate ();
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+/* The titles of the status pages a person can see right now. */
+static char *
+visible_status_titles (GtkWidget *root)
+{
+  g_autoptr (GPtrArray) pages = g_ptr_array_new ();
+  g_autoptr (GString) titles = g_string_new (NULL);
+
+  collect (root, ADW_TYPE_STATUS_PAGE, pages);
+  for (guint i = 0; i < pages->len; i++)
+    if (gtk_widget_get_mapped (pages->pdata[i]))
+      g_string_append_printf (titles, "%s%s", titles->len ? "|" : "",
+                              adw_status_page_get_title (pages->pdata[i]));
+
+  return g_string_free (g_steal_pointer (&titles), FALSE);
+}
+
+static GtkWidget *
+find_one (GtkWidget *root,
+          GType      type)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  g_assert_cmpuint (found->len, >=, 1);
+  return found->pdata[0];
+}
+
+static void
+show_page (GtkWidget  *window,
+           const char *name)
+{
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_one (window, ADW_TYPE_VIEW_STACK)),
+                                         name);
+  iterate ();
+}
+
+static void
+test_empty_states (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  g_autofree char *jobs = NULL;
+  g_autofree char *donors = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (window);
+
+  g_assert_cmpstr (outreach_window_get_visible_page (OUTREACH_WINDOW (window)), ==, "jobs");
+  jobs = visible_status_titles (window);
+  g_assert_cmpstr (jobs, ==, "No Jobs Yet");
+
+  show_page (window, "donors");
+  donors = visible_status_titles (window);
+  g_assert_cmpstr (donors, ==, "No Donors Yet");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_counts_from_store (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *window;
+  g_autofree char *jobs = NULL;
+  g_autofree char *donors = NULL;
+
+  g_assert_true (outreach_store_exec (f->store,
+    "INSERT INTO jobs (uuid, name, created_at, updated_at)"
+    " VALUES ('11111111-2222-3333-4444-555555555555', 'Spring appeal', 1, 1);"
+    "INSERT INTO donors (email, created_at, updated_at) VALUES ('ada@example.org', 1, 1),"
+    " ('grace@example.org', 1, 1);", NULL));
+
+  window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (window);
+
+  jobs = visible_status_titles (window);
+  g_assert_cmpstr (jobs, ==, "1 Job");
+  show_page (window, "donors");
+  donors = visible_status_titles (window);
+  g_assert_cmpstr (donors, ==, "2 Donors");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_store_error (void)
+{
+  g_autoptr (GError) error = g_error_new_literal (OUTREACH_STORE_ERROR,
+                                                  OUTREACH_STORE_ERROR_LOCKED,
+                                                  "/x/outreach.db is locked by another program");
+  GtkWidget *window = GTK_WIDGET (outreach_window_new (NULL, NULL, error));
+  g_autofree char *titles = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (window);
+
+  titles = visible_status_titles (window);
+  g_assert_cmpstr (titles, ==, "Could Not Open the Database");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_state (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  GtkWidget *window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  int width, height;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
+  iterate ();
+  gtk_window_close (GTK_WINDOW (window));
+  iterate ();
+
+  g_settings_get (settings, "window-size", "(ii)", &width, &height);
+  g_assert_cmpint (width, ==, 820);
+  g_assert_cmpint (height, ==, 610);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* The next window opens at that size. */
+  window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 820);
+  g_assert_cmpint (height, ==, 610);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+menu_has_action (GMenuModel *model,
+                 const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has_action (section, action))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+test_application (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (OutreachApplication) app = outreach_application_new ();
+  g_auto (GStrv) accels = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWindow *window;
+  GtkMenuButton *menu_button;
+  GMenuModel *menu;
+
+  g_setenv ("OUTREACH_DB", f->path, TRUE);
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_assert_true (OUTREACH_IS_WINDOW (window));
+  wait_until_mapped (GTK_WIDGET (window));
+  g_assert_nonnull (outreach_application_get_store (app));
+
+  /* Ctrl+Q quits. */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_true (g_strv_contains ((const char *const *) accels, "<Control>q"));
+
+  /* The primary menu: Keyboard Shortcuts, About, Quit. */
+  menu_button = GTK_MENU_BUTTON (find_one (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON));
+  menu = gtk_menu_button_get_menu_model (menu_button);
+  g_assert_true (menu_has_action (menu, "win.show-help-overlay"));
+  g_assert_true (menu_has_action (menu, "app.about"));
+  g_assert_true (menu_has_action (menu, "app.quit"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  iterate ();
+  g_assert_nonnull (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  iterate ();
+  g_assert_nonnull (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  iterate ();
+  g_unsetenv ("OUTREACH_DB");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/outreach/window/empty-states", Fixture, NULL, fixture_set_up, test_empty_states,
+              fixture_tear_down);
+  g_test_add ("/outreach/window/counts-from-store", Fixture, NULL, fixture_set_up,
+              test_counts_from_store, fixture_tear_down);
+  g_test_add_func ("/outreach/window/store-error", test_store_error);
+  g_test_add ("/outreach/window/window-state", Fixture, NULL, fixture_set_up, test_window_state,
+              fixture_tear_down);
+  g_test_add ("/outreach/window/application", Fixture, NULL, fixture_set_up, test_application,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
