@@ -42,21 +42,25 @@ typedef struct
 {
   char **parts;   /* a dotted name split on '.'; NULL for the implicit iterator "." */
   guint n_parts;
+  guint slot;     /* where a render remembers the root's value for parts[0], or NO_SLOT */
 } Name;
+
+/* Field look-ups resolved ahead: every distinct first name part gets a
+ * slot, and one render looks each up in the fields' hash table at most
+ * once, however often the template uses it. */
+#define MAX_SLOTS 64
+#define NO_SLOT G_MAXUINT
 
 typedef struct
 {
   NodeType type;
-  union
-  {
-    struct
-    {
-      const char *text;  /* points into the compiled source */
-      gsize len;
-      gboolean ends_line;  /* whether text ends with '\n' (for partial indentation) */
-    } text;
-    Name name;           /* variables, sections */
-  };
+  /* The literal text before the tag, written first: fusing text into the
+   * next tag halves the nodes a render dispatches on. A NODE_TEXT is only
+   * this. Points into the compiled source. */
+  const char *prefix;
+  gsize prefix_len;
+  gboolean prefix_ends_line;  /* it ends with '\n' (for partial indentation) */
+  Name name;             /* variables, sections */
   guint end;             /* sections: index just past the body */
   /* partials */
   char *partial_name;
@@ -80,6 +84,14 @@ struct _OutreachTemplate
   Compiled *main;
   GHashTable *partials;  /* name → Compiled; a NULL value is a missing partial (lenient) */
   GStrv field_names;
+  guint n_slots;
+  /* slot names, and an open-addressing table from a cheap key hash to
+   * slot + 1, so that a render can bind the root's members to slots by
+   * walking them once instead of hashing every name */
+  const char *slot_names[MAX_SLOTS];
+  guint8 slot_name_lens[MAX_SLOTS];
+  guint8 slot_table[4 * MAX_SLOTS];
+  guint slot_table_mask;
 };
 
 G_DEFINE_FINAL_TYPE (OutreachTemplate, outreach_template, G_TYPE_OBJECT)
@@ -89,8 +101,7 @@ node_clear (gpointer data)
 {
   Node *node = data;
 
-  if (node->type != NODE_TEXT && node->type != NODE_PARTIAL)
-    g_strfreev (node->name.parts);
+  g_strfreev (node->name.parts);
   g_free (node->partial_name);
   g_free (node->indent);
 }
@@ -141,6 +152,9 @@ typedef struct
   gsize ctag_len;
   /* open sections: indices into compiled->nodes */
   GArray *open;
+  /* literal text not yet in a node */
+  gsize pending_start;
+  gsize pending_end;
   /* error */
   gsize error_offset;
   int error_code;
@@ -190,26 +204,51 @@ parser_fail (Parser     *parser,
   return FALSE;
 }
 
+/* Literal text waits in the parser until the next node takes it as its
+ * prefix, or flush_text() makes it a node of its own. */
 static void
 add_text (Parser *parser,
           gsize   start,
           gsize   end)
 {
-  /* One node per line, so that a partial's indentation can go in front of
-   * each line without scanning the text again while rendering. */
-  while (start < end)
-    {
-      const char *nl = memchr (parser->src + start, '\n', end - start);
-      gsize stop = nl != NULL ? (gsize) (nl - parser->src) + 1 : end;
-      Node node = { .type = NODE_TEXT };
+  g_assert (parser->pending_end == parser->pending_start || parser->pending_end == start);
+  if (start >= end)
+    return;
+  if (parser->pending_end == parser->pending_start)
+    parser->pending_start = start;
+  parser->pending_end = end;
+}
 
-      node.text.text = parser->compiled->source + start;
-      node.text.len = stop - start;
-      node.text.ends_line = nl != NULL;
-      node.offset = start;
-      g_array_append_val (parser->compiled->nodes, node);
-      start = stop;
-    }
+static void
+take_text (Parser *parser,
+           Node   *node)
+{
+  if (parser->pending_end == parser->pending_start)
+    return;
+  node->prefix = parser->compiled->source + parser->pending_start;
+  node->prefix_len = parser->pending_end - parser->pending_start;
+  node->prefix_ends_line = parser->src[parser->pending_end - 1] == '\n';
+  parser->pending_start = parser->pending_end = 0;
+}
+
+static void
+flush_text (Parser *parser)
+{
+  Node node = { .type = NODE_TEXT };
+
+  if (parser->pending_end == parser->pending_start)
+    return;
+  node.offset = parser->pending_start;
+  take_text (parser, &node);
+  g_array_append_val (parser->compiled->nodes, node);
+}
+
+static void
+append_node (Parser *parser,
+             Node   *node)
+{
+  take_text (parser, node);
+  g_array_append_val (parser->compiled->nodes, *node);
 }
 
 static inline gboolean
@@ -366,6 +405,7 @@ parse (Parser *parser)
       if (found == NULL)
         {
           add_text (parser, text_start, len);
+          flush_text (parser);
           break;
         }
 
@@ -448,9 +488,12 @@ parse (Parser *parser)
       switch (sigil)
         {
         case '!':
+          /* the text after it is not contiguous with the text before */
+          flush_text (parser);
           break;
 
         case '=':
+          flush_text (parser);
           if (!set_delimiters (parser, src + content_start + 1, src + content_end, tag_start))
             return FALSE;
           break;
@@ -460,7 +503,7 @@ parse (Parser *parser)
           node.type = NODE_RAW_VARIABLE;
           if (!parse_name (parser, src + content_start + 1, src + content_end, tag_start, &node.name))
             return FALSE;
-          g_array_append_val (parser->compiled->nodes, node);
+          append_node (parser, &node);
           break;
 
         case '#':
@@ -473,7 +516,7 @@ parse (Parser *parser)
           node.type = sigil == '#' ? NODE_SECTION : NODE_INVERTED;
           if (!parse_name (parser, src + content_start + 1, src + content_end, tag_start, &node.name))
             return FALSE;
-          g_array_append_val (parser->compiled->nodes, node);
+          append_node (parser, &node);
           {
             guint index = parser->compiled->nodes->len - 1;
             g_array_append_val (parser->open, index);
@@ -515,6 +558,8 @@ parse (Parser *parser)
                                     open_name, line, column,
                                     parser->otag, open_name, parser->ctag);
               }
+            flush_text (parser);
+            open = &g_array_index (parser->compiled->nodes, Node, open_index);
             open->end = parser->compiled->nodes->len;
             g_array_set_size (parser->open, parser->open->len - 1);
           }
@@ -536,7 +581,7 @@ parse (Parser *parser)
             node.partial_name = g_strndup (start, end - start);
             if (standalone && line_start < tag_start)
               node.indent = g_strndup (src + line_start, tag_start - line_start);
-            g_array_append_val (parser->compiled->nodes, node);
+            append_node (parser, &node);
           }
           break;
 
@@ -544,7 +589,7 @@ parse (Parser *parser)
           node.type = NODE_VARIABLE;
           if (!parse_name (parser, src + content_start, src + content_end, tag_start, &node.name))
             return FALSE;
-          g_array_append_val (parser->compiled->nodes, node);
+          append_node (parser, &node);
           break;
         }
 
@@ -623,6 +668,88 @@ collect_field_names (Compiled   *compiled,
            || node->type == NODE_SECTION || node->type == NODE_INVERTED)
           && node->name.parts != NULL)
         g_hash_table_add (names, node->name.parts[0]);
+    }
+}
+
+static inline guint
+slot_key_hash (const char *key,
+               gsize       len)
+{
+  guint h = (guint) len;
+
+  h = h * 31 + (guchar) key[0];
+  h = h * 31 + (guchar) key[len - 1];
+  h = h * 31 + (guchar) key[len / 2];
+  return h;
+}
+
+static void
+build_slot_table (OutreachTemplate *self)
+{
+  guint size = 16;
+
+  while (size < 4 * self->n_slots)
+    size *= 2;
+  self->slot_table_mask = size - 1;
+  for (guint slot = 0; slot < self->n_slots; slot++)
+    {
+      gsize len = strlen (self->slot_names[slot]);
+      guint h = slot_key_hash (self->slot_names[slot], len) & self->slot_table_mask;
+
+      /* names longer than 255 bytes are left to the plain look-up */
+      if (len > 255)
+        continue;
+      self->slot_name_lens[slot] = (guint8) len;
+      while (self->slot_table[h] != 0)
+        h = (h + 1) & self->slot_table_mask;
+      self->slot_table[h] = (guint8) (slot + 1);
+    }
+}
+
+static inline guint
+find_slot (OutreachTemplate *self,
+           const char       *key)
+{
+  gsize len = strlen (key);
+  guint h;
+
+  if (len == 0 || len > 255)
+    return NO_SLOT;
+  h = slot_key_hash (key, len) & self->slot_table_mask;
+  while (self->slot_table[h] != 0)
+    {
+      guint slot = self->slot_table[h] - 1;
+
+      if (self->slot_name_lens[slot] == len && memcmp (self->slot_names[slot], key, len) == 0)
+        return slot;
+      h = (h + 1) & self->slot_table_mask;
+    }
+  return NO_SLOT;
+}
+
+static void
+assign_slots (OutreachTemplate *self,
+              Compiled         *compiled,
+              GHashTable       *slots)
+{
+  for (guint i = 0; i < compiled->nodes->len; i++)
+    {
+      Node *node = &g_array_index (compiled->nodes, Node, i);
+      gpointer slot;
+
+      if (node->type == NODE_TEXT || node->type == NODE_PARTIAL)
+        continue;
+      node->name.slot = NO_SLOT;
+      if (node->name.parts == NULL)
+        continue;
+      if (g_hash_table_lookup_extended (slots, node->name.parts[0], NULL, &slot))
+        node->name.slot = GPOINTER_TO_UINT (slot);
+      else if (self->n_slots < MAX_SLOTS)
+        {
+          self->slot_names[self->n_slots] = node->name.parts[0];
+          node->name.slot = self->n_slots++;
+          g_hash_table_insert (slots, node->name.parts[0], GUINT_TO_POINTER (node->name.slot));
+        }
     }
 }
 
@@ -781,6 +908,17 @@ outreach_template_new_full (const char                *source,
     if (value != NULL)
       collect_field_names (value, names);
 
+  {
+    g_autoptr (GHashTable) slots = g_hash_table_new (g_str_hash, g_str_equal);
+
+    assign_slots (self, self->main, slots);
+    g_hash_table_iter_init (&iter, self->partials);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (value != NULL)
+        assign_slots (self, value, slots);
+    build_slot_table (self);
+  }
+
   self->field_names = g_new0 (char *, g_hash_table_size (names) + 1);
   g_hash_table_iter_init (&iter, names);
   while (g_hash_table_iter_next (&iter, &value, NULL))
@@ -845,6 +983,16 @@ typedef struct
    * without a reference (JsonObject's reference count is not atomic, and
    * several threads may render the same fields). */
   JsonObject *root;
+  JsonNode *memo[MAX_SLOTS];  /* the root's values by slot; UNSET until looked up */
+  /* the root's string values by slot, once written: NULL until then */
+  const char *memo_text[MAX_SLOTS];
+  gsize memo_len[MAX_SLOTS];
+  gint8 memo_special[MAX_SLOTS];  /* -1 not known yet, 0 nothing to escape, 1 something */
+  /* where in out the escaped text of a slot was first written, to copy it
+   * from there the next time instead of escaping again */
+  gsize memo_escaped_at[MAX_SLOTS];
+  gsize memo_escaped_len[MAX_SLOTS];
+  guint n_object_contexts;  /* objects on the stack, which could hide a root field */
   JsonNode *stack[MAX_CONTEXT];
   guint n_stack;
   guint depth;            /* sections and partials entered */
@@ -854,10 +1002,61 @@ typedef struct
   gboolean at_line_start; /* the last template text written ended a line */
 } RenderState;
 
+/* GLib 2.74 has no inline g_string_append_len; a render is mostly short
+ * appends, so this one copies straight in when there is room. */
+static inline void
+out_append (GString    *out,
+            const char *text,
+            gsize       len)
+{
+  if (G_UNLIKELY (out->len + len >= out->allocated_len))
+    {
+      g_string_append_len (out, text, len);
+      return;
+    }
+  /* no NUL after each piece: render() terminates the string once */
+  memcpy (out->str + out->len, text, len);
+  out->len += len;
+}
+
+/* Any address that is not a JsonNode marks a slot not looked up yet. */
+static const char memo_unset_marker;
+#define UNSET ((JsonNode *) (gpointer) &memo_unset_marker)
+
 /* Which bytes HTML escaping replaces: & < > " ' */
 static const guint8 html_special[256] = {
   ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
 };
+
+/* Whether any byte of a word is one of & < > " ' — a byte equals c where
+ * the XOR with c is zero, and "has a zero byte" is the classic borrow
+ * test. '<' (0x3C) and '>' (0x3E) differ in one bit, as do '"' (0x22)
+ * and '&' (0x26), so three tests cover five bytes. */
+#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+static inline guint64
+zero_bytes (guint64 v)
+{
+  return (v - ONES) & ~v & HIGHS;
+}
+
+static inline gboolean
+word_has_special (guint64 w)
+{
+  return (zero_bytes ((w ^ (ONES * 0x3C)) & ~(ONES * 0x02))
+          | zero_bytes ((w ^ (ONES * 0x22)) & ~(ONES * 0x04))
+          | zero_bytes (w ^ (ONES * 0x27))) != 0;
+}
+
+static inline guint64
+load_word (const char *p)
+{
+  guint64 w;
+
+  memcpy (&w, p, sizeof w);
+  return w;
+}
 
 static void
 append_escaped (GString    *out,
@@ -866,25 +1065,59 @@ append_escaped (GString    *out,
 {
   const char *run = text;
   const char *end = text + len;
+  const char *p = text;
 
-  for (const char *p = text; p < end; p++)
+  while (p < end)
     {
-      if (G_LIKELY (!html_special[(guchar) *p]))
-        continue;
-      if (p > run)
-        g_string_append_len (out, run, p - run);
-      switch (*p)
+      const char *chunk_end;
+
+      /* eight bytes at a time while none of them needs escaping */
+      if (end - p >= 8)
         {
-        case '&': g_string_append_len (out, "&amp;", 5); break;
-        case '<': g_string_append_len (out, "&lt;", 4); break;
-        case '>': g_string_append_len (out, "&gt;", 4); break;
-        case '"': g_string_append_len (out, "&quot;", 6); break;
-        default: g_string_append_len (out, "&#39;", 5); break;
+          if (!word_has_special (load_word (p)))
+            {
+              p += 8;
+              continue;
+            }
+          chunk_end = p + 8;
         }
-      run = p + 1;
+      else
+        chunk_end = end;
+
+      for (; p < chunk_end; p++)
+        {
+          if (G_LIKELY (!html_special[(guchar) *p]))
+            continue;
+          if (p > run)
+            out_append (out, run, p - run);
+          switch (*p)
+            {
+            case '&': out_append (out, "&amp;", 5); break;
+            case '<': out_append (out, "&lt;", 4); break;
+            case '>': out_append (out, "&gt;", 4); break;
+            case '"': out_append (out, "&quot;", 6); break;
+            default: out_append (out, "&#39;", 5); break;
+            }
+          run = p + 1;
+        }
     }
   if (end > run)
-    g_string_append_len (out, run, end - run);
+    out_append (out, run, end - run);
+}
+
+static gboolean
+has_special (const char *text,
+             gsize       len)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    if (word_has_special (load_word (text + i)))
+      return TRUE;
+  for (; i < len; i++)
+    if (html_special[(guchar) text[i]])
+      return TRUE;
+  return FALSE;
 }
 
 static inline void
@@ -893,8 +1126,28 @@ write_indent (RenderState *state)
   if (state->at_line_start)
     {
       if (state->indent_len > 0)
-        g_string_append_len (state->out, state->indent, state->indent_len);
+        out_append (state->out, state->indent, state->indent_len);
       state->at_line_start = FALSE;
+    }
+}
+
+/* Text of a standalone partial: its indentation goes before each line. */
+static void
+write_indented_text (RenderState *state,
+                     const char  *text,
+                     gsize        len)
+{
+  const char *end = text + len;
+
+  while (text < end)
+    {
+      const char *nl = memchr (text, '\n', end - text);
+      const char *stop = nl != NULL ? nl + 1 : end;
+
+      write_indent (state);
+      out_append (state->out, text, stop - text);
+      state->at_line_start = nl != NULL;
+      text = stop;
     }
 }
 
@@ -908,7 +1161,7 @@ write_value_text (RenderState *state,
   if (escape)
     append_escaped (state->out, text, len);
   else
-    g_string_append_len (state->out, text, len);
+    out_append (state->out, text, len);
 }
 
 /* The shortest text that reads back as the same double, as JavaScript
@@ -939,14 +1192,25 @@ write_value (RenderState *state,
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_VALUE:
+      {
+        /* Strings first and with one call: they are nearly every value. */
+        const char *text = json_node_get_string (node);
+
+        if (text != NULL)
+          {
+            write_indent (state);
+            gsize len = strlen (text);
+
+            if (escape && has_special (text, len))
+              append_escaped (state->out, text, len);
+            else
+              out_append (state->out, text, len);
+            return;
+          }
+      }
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_STRING:
-          {
-            const char *text = json_node_get_string (node);
-            if (text != NULL)
-              write_value_text (state, text, strlen (text), escape);
-          }
           return;
         case G_TYPE_INT64:
           g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, json_node_get_int (node));
@@ -1012,7 +1276,16 @@ lookup (RenderState *state,
         }
     }
   if (found == NULL && state->root != NULL)
-    found = json_object_get_member (state->root, name->parts[0]);
+    {
+      if (name->slot != NO_SLOT)
+        {
+          if (state->memo[name->slot] == UNSET)
+            state->memo[name->slot] = json_object_get_member (state->root, name->parts[0]);
+          found = state->memo[name->slot];
+        }
+      else
+        found = json_object_get_member (state->root, name->parts[0]);
+    }
 
   for (guint part = 1; found != NULL && part < name->n_parts; part++)
     {
@@ -1058,6 +1331,70 @@ is_truthy (JsonNode *node)
     }
 }
 
+/* The common case, made fast: a one-part name of the root fields with a
+ * string value. Its text, length and whether it needs escaping are found
+ * once per render, however often the template uses the field. Returns
+ * FALSE when the general path must do it. */
+static inline gboolean
+write_root_string (RenderState *state,
+                   const Name  *name,
+                   gboolean     escape)
+{
+  guint slot = name->slot;
+  const char *text;
+  gsize len;
+
+  if (name->n_parts != 1 || slot == NO_SLOT || state->n_object_contexts != 0
+      || state->root == NULL)
+    return FALSE;
+
+  text = state->memo_text[slot];
+  if (text == NULL)
+    {
+      JsonNode *node = state->memo[slot];
+
+      if (node == UNSET)
+        node = state->memo[slot] = json_object_get_member (state->root, name->parts[0]);
+      if (node == NULL)
+        return TRUE;  /* a missing field writes nothing */
+      if (!JSON_NODE_HOLDS_VALUE (node))
+        return FALSE;
+      text = json_node_get_string (node);
+      if (text == NULL)
+        return FALSE;
+      state->memo_text[slot] = text;
+      state->memo_len[slot] = strlen (text);
+      state->memo_special[slot] = -1;
+    }
+  len = state->memo_len[slot];
+
+  write_indent (state);
+  if (escape)
+    {
+      if (state->memo_special[slot] < 0)
+        {
+          state->memo_special[slot] = has_special (text, len);
+          if (state->memo_special[slot])
+            {
+              state->memo_escaped_at[slot] = state->out->len;
+              append_escaped (state->out, text, len);
+              state->memo_escaped_len[slot] = state->out->len - state->memo_escaped_at[slot];
+              return TRUE;
+            }
+        }
+      else if (state->memo_special[slot])
+        {
+          /* g_string_append_len copes with a source inside the string
+           * when it has to grow it */
+          out_append (state->out, state->out->str + state->memo_escaped_at[slot],
+                      state->memo_escaped_len[slot]);
+          return TRUE;
+        }
+    }
+  out_append (state->out, text, len);
+  return TRUE;
+}
+
 static void render_range (RenderState    *state,
                           const Compiled *compiled,
                           guint           start,
@@ -1087,6 +1424,15 @@ render_section_with (RenderState    *state,
       state->too_deep = TRUE;
       return;
     }
+  if (JSON_NODE_HOLDS_OBJECT (context))
+    {
+      state->stack[state->n_stack++] = context;
+      state->n_object_contexts++;
+      render_range (state, compiled, start, end);
+      state->n_object_contexts--;
+      state->n_stack--;
+      return;
+    }
   state->stack[state->n_stack++] = context;
   render_range (state, compiled, start, end);
   state->n_stack--;
@@ -1104,21 +1450,28 @@ render_range (RenderState    *state,
     {
       const Node *node = &nodes[i];
 
+      if (node->prefix_len > 0)
+        {
+          if (G_LIKELY (state->indent_len == 0))
+            out_append (state->out, node->prefix, node->prefix_len);
+          else
+            write_indented_text (state, node->prefix, node->prefix_len);
+          state->at_line_start = node->prefix_ends_line;
+        }
+
       switch (node->type)
         {
         case NODE_TEXT:
-          if (state->indent_len > 0)
-            write_indent (state);
-          g_string_append_len (state->out, node->text.text, node->text.len);
-          state->at_line_start = node->text.ends_line;
           break;
 
         case NODE_VARIABLE:
-          write_value (state, lookup (state, &node->name), state->html);
+          if (!write_root_string (state, &node->name, state->html))
+            write_value (state, lookup (state, &node->name), state->html);
           break;
 
         case NODE_RAW_VARIABLE:
-          write_value (state, lookup (state, &node->name), FALSE);
+          if (!write_root_string (state, &node->name, FALSE))
+            write_value (state, lookup (state, &node->name), FALSE);
           break;
 
         case NODE_SECTION:
@@ -1194,6 +1547,31 @@ render (OutreachTemplate  *self,
   gsize start;
 
   state.root = root_object;
+  if (root_object != NULL && self->n_slots > 0
+      && json_object_get_size (root_object) <= 4 * self->n_slots)
+    {
+      /* Few members: walk them once and bind each to its slot, which is
+       * cheaper than hashing every name the template uses. */
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *value;
+
+      for (guint i = 0; i < self->n_slots; i++)
+        state.memo[i] = self->slot_name_lens[i] > 0 ? NULL : UNSET;
+      json_object_iter_init (&iter, root_object);
+      while (json_object_iter_next (&iter, &member, &value))
+        {
+          guint slot = find_slot (self, member);
+
+          if (slot != NO_SLOT)
+            state.memo[slot] = value;
+        }
+    }
+  else
+    for (guint i = 0; i < self->n_slots; i++)
+      state.memo[i] = UNSET;
+  memset (state.memo_text, 0, self->n_slots * sizeof (char *));
+  state.n_object_contexts = 0;
   state.out = out;
   state.html = self->kind == OUTREACH_TEMPLATE_HTML;
   state.n_stack = 0;
@@ -1207,6 +1585,7 @@ render (OutreachTemplate  *self,
 
   start = out->len;
   render_range (&state, self->main, 0, self->main->nodes->len);
+  out->str[out->len] = '\0';
 
   if (self->kind == OUTREACH_TEMPLATE_SUBJECT)
     {
