@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "outreach-template.h"
+#include "fuzz/fuzz-templates-one.h"
 
 static JsonObject *
 parse_object (const char *json)
@@ -311,6 +312,32 @@ test_threads (void)
     g_assert_null (g_thread_join (threads[i]));
 }
 
+/* Every input the fuzzer ever crashed on, through the same harness. */
+static void
+test_fuzz_replay (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "template-fuzz", NULL);
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint replayed = 0;
+
+  g_assert_nonnull (handle);
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_str_equal (name, "README"))
+        continue;
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_test_message ("replaying %s", name);
+      fuzz_templates_one ((const guint8 *) contents, length);
+      replayed++;
+    }
+  g_assert_cmpuint (replayed, >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -327,6 +354,7 @@ main (int    argc,
   g_test_add_func ("/outreach/template/deep-nesting", test_deep_nesting);
   g_test_add_func ("/outreach/template/partial-recursion", test_partial_recursion);
   g_test_add_func ("/outreach/template/threads", test_threads);
+  g_test_add_func ("/outreach/template/fuzz-replay", test_fuzz_replay);
 
   return g_test_run ();
 }

@@ -55,5 +55,7 @@ gboolean       outreach_cli_parse         (GOptionContext *context,
 
 /* The subcommands, one file each. */
 int outreach_cli_info (OutreachCli *cli, int argc, char **argv);
+int outreach_cli_render (OutreachCli *cli, int argc, char **argv);
+int outreach_cli_templates (OutreachCli *cli, int argc, char **argv);
 
 G_END_DECLS

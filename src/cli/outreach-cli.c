@@ -17,6 +17,10 @@
 
 static const OutreachCliCommand commands[] = {
   { "info", "", N_("Show the database path, schema version and row counts"), outreach_cli_info },
+  { "render", "[--html|--subject] TEMPLATE [DATA.json] [--partials DIR]",
+    N_("Render a template with the fields in a JSON file"), outreach_cli_render },
+  { "templates", "list | show NAME | add NAME --subject S --text FILE [--html FILE] | remove NAME",
+    N_("List, show, save or remove saved templates"), outreach_cli_templates },
 };
 
 static const OutreachCliCommand *
