@@ -55,6 +55,9 @@ gboolean       outreach_cli_parse         (GOptionContext *context,
 
 /* The subcommands, one file each. */
 int outreach_cli_info (OutreachCli *cli, int argc, char **argv);
+int outreach_cli_jobs (OutreachCli *cli, int argc, char **argv);
+int outreach_cli_accounts (OutreachCli *cli, int argc, char **argv);
+int outreach_cli_settings (OutreachCli *cli, int argc, char **argv);
 int outreach_cli_render (OutreachCli *cli, int argc, char **argv);
 int outreach_cli_templates (OutreachCli *cli, int argc, char **argv);
 

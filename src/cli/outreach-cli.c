@@ -17,6 +17,11 @@
 
 static const OutreachCliCommand commands[] = {
   { "info", "", N_("Show the database path, schema version and row counts"), outreach_cli_info },
+  { "settings", "[KEY [VALUE]]", N_("List, read or set a stored setting"), outreach_cli_settings },
+  { "accounts", "add NAME --provider KIND [--set KEY=VALUE]… [--secret-env [KEY=]VAR]… | list | remove NAME | test NAME",
+    N_("Add, list, remove or test delivery accounts"), outreach_cli_accounts },
+  { "jobs", "create|list|show|run|run-due|pause|resume|cancel|retry|approve|reject|export|delete …",
+    N_("Create, run and control communication jobs"), outreach_cli_jobs },
   { "render", "[--html|--subject] TEMPLATE [DATA.json] [--partials DIR]",
     N_("Render a template with the fields in a JSON file"), outreach_cli_render },
   { "templates", "list | show NAME | add NAME --subject S --text FILE [--html FILE] | remove NAME",

@@ -1,0 +1,252 @@
+/* outreach-job-export.c — a job's results as CSV, or a ZIP with the .eml of every sent message
+ *
+ * The CSV has one row per recipient: donor id, address, state, attempts,
+ * provider message id, error, last change (ISO 8601 UTC). A .zip holds
+ * results.csv and, for each sent message, the .eml as it was rendered
+ * from the frozen message and the recipient's frozen merge fields.
+ * Both are written to a temporary file and renamed: never half a file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "outreach-job-export"
+
+#include "config.h"
+
+#include "outreach-job-export.h"
+
+#include <archive.h>
+#include <errno.h>
+#include <archive_entry.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "outreach-job-control.h"
+#include "outreach-message.h"
+#include "outreach-template.h"
+
+static void
+csv_field (GString    *out,
+           const char *value)
+{
+  if (value == NULL)
+    return;
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, value);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+typedef struct
+{
+  char *uuid;
+  char *name;
+  OutreachTemplate *subject, *text, *html;
+} JobMessage;
+
+static void
+job_message_clear (JobMessage *m)
+{
+  g_free (m->uuid);
+  g_free (m->name);
+  g_clear_object (&m->subject);
+  g_clear_object (&m->text);
+  g_clear_object (&m->html);
+}
+
+static gboolean
+write_zip (const char *tmp_path,
+           GString    *csv,
+           GPtrArray  *names,
+           GPtrArray  *files,
+           GError    **error)
+{
+  struct archive *zip = archive_write_new ();
+  gboolean ok = FALSE;
+
+  archive_write_set_format_zip (zip);
+  if (archive_write_open_filename (zip, tmp_path) != ARCHIVE_OK)
+    goto out;
+
+  for (guint i = 0; i <= files->len; i++)
+    {
+      const char *name = i == 0 ? "results.csv" : names->pdata[i - 1];
+      gsize len = 0;
+      const void *data = i == 0 ? (const void *) csv->str : g_bytes_get_data (files->pdata[i - 1], &len);
+      struct archive_entry *entry = archive_entry_new ();
+
+      if (i == 0)
+        len = csv->len;
+      archive_entry_set_pathname (entry, name);
+      archive_entry_set_size (entry, len);
+      archive_entry_set_filetype (entry, AE_IFREG);
+      archive_entry_set_perm (entry, 0600);
+      archive_entry_set_mtime (entry, g_get_real_time () / G_USEC_PER_SEC, 0);
+      if (archive_write_header (zip, entry) != ARCHIVE_OK ||
+          archive_write_data (zip, data, len) != (la_ssize_t) len)
+        {
+          archive_entry_free (entry);
+          goto out;
+        }
+      archive_entry_free (entry);
+    }
+  ok = archive_write_close (zip) == ARCHIVE_OK;
+
+out:
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s: %s"), tmp_path,
+                 archive_error_string (zip) != NULL ? archive_error_string (zip) : g_strerror (errno));
+  archive_write_free (zip);
+  return ok;
+}
+
+/**
+ * outreach_job_export:
+ * @path: ends in .csv or .zip
+ */
+gboolean
+outreach_job_export (OutreachStore *store,
+                     gint64         job_id,
+                     const char    *path,
+                     GError       **error)
+{
+  g_autoptr (GString) csv = g_string_new ("donor_id,address,state,attempts,provider_message_id,error,updated_at\n");
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *tmp_path = g_strdup_printf ("%s.part", path);
+  g_autofree char *from = NULL, *from_name = NULL;
+  gboolean zip = g_str_has_suffix (path, ".zip");
+  JobMessage message = { 0 };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (OUTREACH_IS_STORE (store), FALSE);
+
+  stmt = outreach_store_prepare (store,
+                                 "SELECT j.uuid, j.name, j.subject, j.text_body, j.html_body,"
+                                 " json_extract (a.settings, '$.from'), json_extract (a.settings, '$.from_name')"
+                                 " FROM jobs j LEFT JOIN accounts a ON a.id = j.account_id WHERE j.id = ?",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, OUTREACH_JOB_CONTROL_ERROR, OUTREACH_JOB_CONTROL_ERROR_NOT_FOUND,
+                   _("There is no job %" G_GINT64_FORMAT "; “outreach jobs list” shows them"), job_id);
+      return FALSE;
+    }
+  message.uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  message.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  if (zip)
+    {
+      message.subject = outreach_template_new ((const char *) sqlite3_column_text (stmt, 2),
+                                               OUTREACH_TEMPLATE_SUBJECT, NULL, NULL);
+      message.text = outreach_template_new ((const char *) sqlite3_column_text (stmt, 3),
+                                            OUTREACH_TEMPLATE_TEXT, NULL, NULL);
+      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+        message.html = outreach_template_new ((const char *) sqlite3_column_text (stmt, 4),
+                                              OUTREACH_TEMPLATE_HTML, NULL, NULL);
+      from = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      from_name = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+    }
+  sqlite3_reset (stmt);
+
+  stmt = outreach_store_prepare (store,
+                                 "SELECT donor_id, address, state, attempts, provider_message_id,"
+                                 " last_error, updated_at, id, merge_data"
+                                 " FROM job_recipients WHERE job_id = ? ORDER BY id",
+                                 error);
+  if (stmt == NULL)
+    {
+      job_message_clear (&message);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 6));
+      g_autofree char *when = g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+      char number[32];
+
+      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        {
+          g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0));
+          g_string_append (csv, number);
+        }
+      g_string_append_c (csv, ',');
+      csv_field (csv, (const char *) sqlite3_column_text (stmt, 1));
+      g_string_append_c (csv, ',');
+      csv_field (csv, (const char *) sqlite3_column_text (stmt, 2));
+      g_string_append_printf (csv, ",%d,", sqlite3_column_int (stmt, 3));
+      csv_field (csv, (const char *) sqlite3_column_text (stmt, 4));
+      g_string_append_c (csv, ',');
+      csv_field (csv, (const char *) sqlite3_column_text (stmt, 5));
+      g_string_append_printf (csv, ",%s\n", when);
+
+      if (zip && message.subject != NULL && message.text != NULL &&
+          g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "sent") == 0)
+        {
+          g_autoptr (OutreachMessage) m = outreach_message_new ();
+          JsonObject *fields = NULL;
+
+          if (json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 8), -1, NULL) &&
+              JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+            fields = json_node_get_object (json_parser_get_root (parser));
+          m->recipient_id = sqlite3_column_int64 (stmt, 7);
+          m->address = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          m->message_id = outreach_message_make_id (message.uuid, m->recipient_id);
+          m->job_uuid = message.uuid;
+          m->job_name = message.name;
+          m->subject = g_string_new (NULL);
+          outreach_template_render (message.subject, fields, m->subject);
+          m->text = g_string_new (NULL);
+          outreach_template_render (message.text, fields, m->text);
+          if (message.html != NULL)
+            {
+              m->html = g_string_new (NULL);
+              outreach_template_render (message.html, fields, m->html);
+            }
+          if (fields != NULL && json_object_has_member (fields, "unsubscribe_url"))
+            m->unsubscribe_url = g_strdup (json_object_get_string_member (fields, "unsubscribe_url"));
+          g_ptr_array_add (names, g_strdup_printf ("%06" G_GINT64_FORMAT ".eml", m->recipient_id));
+          g_ptr_array_add (files, outreach_message_to_mime (m, from, from_name, NULL));
+        }
+    }
+  sqlite3_reset (stmt);
+  job_message_clear (&message);
+  if (rc != SQLITE_DONE)
+    return outreach_store_set_error (store, rc, _("read the recipients"), error);
+
+  if (zip)
+    {
+      if (!write_zip (tmp_path, csv, names, files, error))
+        {
+          g_unlink (tmp_path);
+          return FALSE;
+        }
+    }
+  else if (!g_file_set_contents_full (tmp_path, csv->str, csv->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    return FALSE;
+
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved_errno = errno;
+      g_unlink (tmp_path);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write %s: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}

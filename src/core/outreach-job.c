@@ -1,0 +1,292 @@
+/* outreach-job.c — creating a send job: who gets it, the frozen message
+ *
+ * In one transaction: the jobs row with the message frozen as it is now,
+ * then one job_recipients row per chosen donor with the donor's merge
+ * fields as they are now (so the job sends what was reviewed, even if the
+ * donor changes later). Suppressed and do-not-contact donors become
+ * `skipped` with the reason; an address appears at most once per job
+ * (case-insensitive), the first donor with it wins.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "outreach-job"
+
+#include "config.h"
+
+#include "outreach-job.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "outreach-job-log.h"
+#include "outreach-job-status.h"
+#include "outreach-merge-fields.h"
+#include "outreach-template.h"
+
+G_DEFINE_QUARK (outreach-job-create-error-quark, outreach_job_create_error)
+
+static gboolean
+check_template (const char           *source,
+                OutreachTemplateKind  kind,
+                const char           *what,
+                GError              **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (OutreachTemplate) template = outreach_template_new (source, kind, NULL, &local);
+
+  if (template == NULL)
+    {
+      g_set_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_TEMPLATE,
+                   _("The %s does not work as a template: %s"), what, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+params_json (const OutreachJobSpec *spec)
+{
+  return g_strdup_printf ("{\"rate\":%g,\"concurrency\":%d,\"review\":%s,\"max_attempts\":%d}",
+                          spec->rate, spec->concurrency, spec->review ? "true" : "false",
+                          spec->max_attempts > 0 ? spec->max_attempts : 8);
+}
+
+/**
+ * outreach_job_create:
+ *
+ * Creates the job and queues it (a scheduled one waits for its time).
+ *
+ * Returns: the new job's id, or 0 with @error set
+ */
+gint64
+outreach_job_create (OutreachStore         *store,
+                     const OutreachJobSpec *spec,
+                     GError               **error)
+{
+  g_autoptr (OutreachMergeFieldsBuilder) builder = NULL;
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *params = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *like = NULL;
+  sqlite3_stmt *stmt;
+  sqlite3_stmt *insert;
+  gint64 job_id;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean phone;
+  guint added = 0, skipped = 0, duplicates = 0, no_address = 0;
+  int rc;
+
+  g_return_val_if_fail (OUTREACH_IS_STORE (store), 0);
+  g_return_val_if_fail (spec != NULL, 0);
+
+  name = g_strstrip (g_strdup (spec->name != NULL ? spec->name : ""));
+  if (*name == '\0' || g_utf8_strlen (name, -1) > 255)
+    {
+      g_set_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_INVALID,
+                   _("A job needs a name of 1 to 255 characters"));
+      return 0;
+    }
+  if (spec->rate < 0 || spec->concurrency < 0 || spec->concurrency > 256)
+    {
+      g_set_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_INVALID,
+                   _("The rate must be 0 or more and the concurrency between 1 and 256"));
+      return 0;
+    }
+  if (spec->priority < -1 || spec->priority > 1)
+    {
+      g_set_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_INVALID,
+                   _("The priority must be low, normal or high"));
+      return 0;
+    }
+  if (!check_template (spec->subject != NULL ? spec->subject : "", OUTREACH_TEMPLATE_SUBJECT,
+                       _("subject"), error) ||
+      !check_template (spec->text != NULL ? spec->text : "", OUTREACH_TEMPLATE_TEXT,
+                       _("text body"), error) ||
+      (spec->html != NULL &&
+       !check_template (spec->html, OUTREACH_TEMPLATE_HTML, _("HTML body"), error)))
+    return 0;
+
+  if (!outreach_store_begin (store, error))
+    return 0;
+
+  stmt = outreach_store_prepare (store, "SELECT kind FROM accounts WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, spec->account_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    kind = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (kind == NULL)
+    {
+      g_set_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_NO_ACCOUNT,
+                   _("There is no account %" G_GINT64_FORMAT "; “outreach accounts list” shows them"),
+                   spec->account_id);
+      goto fail;
+    }
+  phone = g_str_equal (kind, "twilio");
+
+  params = params_json (spec);
+  stmt = outreach_store_prepare (store,
+                                 "INSERT INTO jobs (uuid, name, status, priority, account_id, subject,"
+                                 " text_body, html_body, params, created_at, scheduled_at, updated_at)"
+                                 " VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                 error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, spec->priority);
+  sqlite3_bind_int64 (stmt, 4, spec->account_id);
+  sqlite3_bind_text (stmt, 5, spec->subject != NULL ? spec->subject : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, spec->text != NULL ? spec->text : "", -1, SQLITE_STATIC);
+  if (spec->html != NULL)
+    sqlite3_bind_text (stmt, 7, spec->html, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, params, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 9, now);
+  if (spec->scheduled_at > 0)
+    sqlite3_bind_int64 (stmt, 10, spec->scheduled_at);
+  sqlite3_bind_int64 (stmt, 11, now);
+  if (!outreach_store_step_done (store, stmt, error))
+    goto fail;
+  job_id = sqlite3_last_insert_rowid (outreach_store_get_db (store));
+
+  builder = outreach_merge_fields_builder_new (store, name, error);
+  if (builder == NULL)
+    goto fail;
+
+  switch (spec->select)
+    {
+    case OUTREACH_JOB_SELECT_ALL:
+      stmt = outreach_store_prepare (store,
+                                     "SELECT " OUTREACH_MERGE_FIELDS_DONOR_COLUMNS ","
+                                     " (SELECT reason FROM suppressions s WHERE s.address = donors.email"
+                                     "   OR s.address = donors.phone)"
+                                     " FROM donors WHERE ?1 IS NULL ORDER BY donors.id",
+                                     error);
+      break;
+    case OUTREACH_JOB_SELECT_SEARCH:
+      stmt = outreach_store_prepare (store,
+                                     "SELECT " OUTREACH_MERGE_FIELDS_DONOR_COLUMNS ","
+                                     " (SELECT reason FROM suppressions s WHERE s.address = donors.email"
+                                     "   OR s.address = donors.phone)"
+                                     " FROM donors WHERE (first_name || ' ' || last_name) LIKE ?1"
+                                     " OR email LIKE ?1 OR phone LIKE ?1 OR external_id LIKE ?1"
+                                     " ORDER BY donors.id",
+                                     error);
+      break;
+    case OUTREACH_JOB_SELECT_TAG:
+    default:
+      stmt = outreach_store_prepare (store,
+                                     "SELECT " OUTREACH_MERGE_FIELDS_DONOR_COLUMNS ","
+                                     " (SELECT reason FROM suppressions s WHERE s.address = donors.email"
+                                     "   OR s.address = donors.phone)"
+                                     " FROM donors WHERE ';' || lower (tags) || ';' LIKE ?1"
+                                     " ORDER BY donors.id",
+                                     error);
+      break;
+    }
+  if (stmt == NULL)
+    goto fail;
+  if (spec->select == OUTREACH_JOB_SELECT_SEARCH)
+    like = g_strdup_printf ("%%%s%%", spec->select_text != NULL ? spec->select_text : "");
+  else if (spec->select == OUTREACH_JOB_SELECT_TAG)
+    {
+      g_autofree char *lower = g_utf8_strdown (spec->select_text != NULL ? spec->select_text : "", -1);
+      like = g_strdup_printf ("%%;%s;%%", lower);
+    }
+  if (like != NULL)
+    sqlite3_bind_text (stmt, 1, like, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *address = (const char *) sqlite3_column_text (stmt, phone ? 5 : 4);
+      gboolean do_not_contact = sqlite3_column_int (stmt, 14) != 0;
+      const char *suppressed = (const char *) sqlite3_column_text (stmt, OUTREACH_MERGE_FIELDS_N_DONOR_COLUMNS);
+      g_autoptr (JsonObject) fields = NULL;
+      g_autoptr (JsonNode) root = NULL;
+      g_autofree char *merge_data = NULL;
+      g_autofree char *reason = NULL;
+      const char *state = spec->review ? "draft" : "pending";
+
+      if (address == NULL || *address == '\0')
+        {
+          no_address++;
+          continue;
+        }
+      if (do_not_contact)
+        {
+          state = "skipped";
+          reason = g_strdup (_("The donor asked not to be contacted"));
+        }
+      else if (suppressed != NULL)
+        {
+          state = "skipped";
+          reason = g_strdup_printf (_("The address is on the suppression list (%s)"), suppressed);
+        }
+
+      fields = outreach_merge_fields_builder_build (builder, stmt, 0);
+      root = json_node_init_object (json_node_alloc (), fields);
+      json_generator_set_root (generator, root);
+      merge_data = json_generator_to_data (generator, NULL);
+
+      insert = outreach_store_prepare (store,
+                                       "INSERT OR IGNORE INTO job_recipients (job_id, donor_id, address,"
+                                       " merge_data, state, last_error, updated_at)"
+                                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                       error);
+      if (insert == NULL)
+        {
+          sqlite3_reset (stmt);
+          goto fail;
+        }
+      sqlite3_bind_int64 (insert, 1, job_id);
+      sqlite3_bind_int64 (insert, 2, sqlite3_column_int64 (stmt, 0));
+      sqlite3_bind_text (insert, 3, address, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 4, merge_data, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 5, state, -1, SQLITE_STATIC);
+      if (reason != NULL)
+        sqlite3_bind_text (insert, 6, reason, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (insert, 7, now);
+      if (!outreach_store_step_done (store, insert, error))
+        {
+          sqlite3_reset (stmt);
+          goto fail;
+        }
+      if (sqlite3_changes (outreach_store_get_db (store)) == 0)
+        duplicates++;
+      else if (reason != NULL)
+        skipped++;
+      else
+        added++;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      outreach_store_set_error (store, rc, _("read the donors"), error);
+      goto fail;
+    }
+
+  if (added + skipped == 0)
+    {
+      g_set_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_NO_RECIPIENTS,
+                   _("No donor matches, so the job would send nothing; import donors or "
+                     "choose other recipients"));
+      goto fail;
+    }
+
+  if (!outreach_job_log (store, job_id, OUTREACH_JOB_LOG_INFO, "created", NULL, error,
+                         _("Created for %u recipients (%u skipped, %u duplicate addresses left "
+                           "out, %u donors without an address left out)"),
+                         added + skipped, skipped, duplicates, no_address) ||
+      !outreach_job_status_apply (store, job_id, OUTREACH_JOB_STATUS_QUEUED, NULL, error) ||
+      !outreach_store_commit (store, error))
+    goto fail;
+
+  return job_id;
+
+fail:
+  outreach_store_rollback (store);
+  return 0;
+}

@@ -1,0 +1,1501 @@
+/* outreach-runner.c — runs jobs in threads of their own and reports on the main context
+ *
+ * One job's thread ("worker"):
+ *   1. takes the lease (recovering a dead runner's job first) and moves the
+ *      job to running;
+ *   2. claims recipients in batches of at most 256 (pending, approved, and
+ *      retry-wait ones that are due) in one transaction — at most once:
+ *      a claimed recipient is never claimed again by anyone;
+ *   3. renders each message, builds the provider's request and keeps up to
+ *      `concurrency` requests in flight on its own SoupSession;
+ *   4. writes results back in batches (group commit, every 100 ms or 256
+ *      results), renewing the lease and re-reading the job's status there
+ *      (the checkpoint where pause and cancel from anywhere take effect);
+ *   5. when nothing is left, moves the job to its final status.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "outreach-runner"
+
+#include "config.h"
+
+#include "outreach-runner.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "outreach-job-lease.h"
+#include "outreach-job-log.h"
+#include "outreach-message.h"
+#include "outreach-provider.h"
+#include "outreach-secret.h"
+#include "outreach-settings.h"
+#include "outreach-template.h"
+#include "outreach-token-bucket.h"
+
+#define CLAIM_BATCH 256
+#define FLUSH_RESULTS 256
+#define FLUSH_INTERVAL_MS 100
+#define PROGRESS_INTERVAL_US (200 * 1000)  /* at most 5 signals per second */
+#define REFUSALS_TO_FAIL 3
+#define MAX_BACKOFF_MS (5 * 60 * 1000)
+
+struct _OutreachRunner
+{
+  GObject parent_instance;
+
+  OutreachStore *store;     /* the owner's connection, for scheduling */
+  GMainContext *context;    /* where signals are emitted */
+  GHashTable *running;      /* job id → GCancellable */
+};
+
+G_DEFINE_FINAL_TYPE (OutreachRunner, outreach_runner, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_PROGRESS,
+  SIGNAL_JOB_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* A recipient claimed for sending. */
+typedef struct
+{
+  gint64 id;
+  gint64 donor_id;
+  guint attempts;
+  char *address;
+  char *merge_data;
+} Claimed;
+
+static void
+claimed_free (Claimed *c)
+{
+  g_free (c->address);
+  g_free (c->merge_data);
+  g_free (c);
+}
+
+/* A result waiting for the next group commit. */
+typedef struct
+{
+  gint64 id;
+  const char *state;   /* static */
+  guint attempts;
+  gint64 next_attempt_at;
+  char *provider_id;
+  char *error;
+  char *excerpt;       /* logged with a provider error */
+  OutreachJobLogLevel level;
+  gboolean log;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->provider_id);
+  g_free (r->error);
+  g_free (r->excerpt);
+}
+
+typedef struct _Worker Worker;
+
+typedef struct
+{
+  Worker *worker;
+  SoupMessage *request;
+  OutreachMessage **messages;
+  guint n;
+  gboolean body_sent;
+} InFlight;
+
+struct _Worker
+{
+  OutreachRunner *runner;   /* a ref; touched on the owner's context only */
+  GMainContext *owner_context;
+  GCancellable *cancellable;
+  gint64 job_id;
+  char *db_path;
+
+  OutreachStore *store;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupSession *session;
+  OutreachProvider *provider;
+  OutreachTemplate *subject_template;
+  OutreachTemplate *text_template;
+  OutreachTemplate *html_template;
+  JsonParser *parser;
+  OutreachTokenBucket *account_bucket;
+  OutreachTokenBucket *job_bucket;
+
+  char *uuid;
+  char *name;
+  char *account_name;
+  guint concurrency;
+  guint max_batch;
+  guint max_attempts;
+  gboolean retry_ambiguous;
+  gboolean review;
+
+  GQueue queue;             /* Claimed, not yet sent */
+  guint in_flight;          /* requests */
+  GArray *results;          /* Result */
+  GSource *flush_source;
+  GSource *wake;
+  gboolean pumping;
+
+  gboolean stopping;        /* claim nothing more */
+  gboolean stopped_outside; /* another process (or the UI) changed the status */
+  OutreachJobStatus outside_status;
+  char *fail_message;       /* the job fails with this */
+  guint refusals;
+  gboolean done;
+
+  gint64 last_progress_us;
+  gint64 rate_mark_us;
+  gint64 rate_mark_finished;
+  double rate;
+  OutreachJobStatus final_status;
+  char *final_error;
+};
+
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+static void
+worker_free (Worker *w)
+{
+  g_queue_clear_full (&w->queue, (GDestroyNotify) claimed_free);
+  if (w->results != NULL)
+    g_array_unref (w->results);
+  g_clear_object (&w->session);
+  g_clear_object (&w->provider);
+  g_clear_object (&w->subject_template);
+  g_clear_object (&w->text_template);
+  g_clear_object (&w->html_template);
+  g_clear_object (&w->parser);
+  g_clear_pointer (&w->account_bucket, outreach_token_bucket_unref);
+  g_clear_pointer (&w->job_bucket, outreach_token_bucket_unref);
+  g_clear_object (&w->store);
+  g_clear_pointer (&w->loop, g_main_loop_unref);
+  g_clear_pointer (&w->context, g_main_context_unref);
+  g_clear_object (&w->cancellable);
+  g_clear_object (&w->runner);
+  g_clear_pointer (&w->owner_context, g_main_context_unref);
+  g_free (w->db_path);
+  g_free (w->uuid);
+  g_free (w->name);
+  g_free (w->account_name);
+  g_free (w->fail_message);
+  g_free (w->final_error);
+  g_free (w);
+}
+
+/* ---- progress, on the owner's context ---- */
+
+typedef struct
+{
+  OutreachRunner *runner;
+  gint64 job_id;
+  OutreachJobProgress progress;
+} ProgressCall;
+
+static gboolean
+emit_progress_cb (gpointer data)
+{
+  ProgressCall *call = data;
+
+  g_signal_emit (call->runner, signals[SIGNAL_PROGRESS], 0, call->job_id, &call->progress);
+  g_object_unref (call->runner);
+  g_free (call);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+read_progress (Worker              *w,
+               OutreachJobProgress *p)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (w->store,
+                                               "SELECT total, pending, sent, failed, skipped,"
+                                               " uncertain, cancelled, rejected FROM jobs WHERE id = ?",
+                                               NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, w->job_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  p->total = sqlite3_column_int64 (stmt, 0);
+  p->pending = sqlite3_column_int64 (stmt, 1);
+  p->sent = sqlite3_column_int64 (stmt, 2);
+  p->failed = sqlite3_column_int64 (stmt, 3);
+  p->skipped = sqlite3_column_int64 (stmt, 4);
+  p->uncertain = sqlite3_column_int64 (stmt, 5);
+  p->cancelled = sqlite3_column_int64 (stmt, 6);
+  p->rejected = sqlite3_column_int64 (stmt, 7);
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static void
+post_progress (Worker  *w,
+               gboolean force)
+{
+  gint64 now = g_get_monotonic_time ();
+  ProgressCall *call;
+  gint64 finished;
+
+  if (!force && now - w->last_progress_us < PROGRESS_INTERVAL_US)
+    return;
+  w->last_progress_us = now;
+
+  call = g_new0 (ProgressCall, 1);
+  if (!read_progress (w, &call->progress))
+    {
+      g_free (call);
+      return;
+    }
+  finished = call->progress.total - call->progress.pending;
+  if (w->rate_mark_us == 0)
+    {
+      w->rate_mark_us = now;
+      w->rate_mark_finished = finished;
+    }
+  else if (now - w->rate_mark_us >= G_USEC_PER_SEC)
+    {
+      w->rate = (finished - w->rate_mark_finished) * (double) G_USEC_PER_SEC / (now - w->rate_mark_us);
+      w->rate_mark_us = now;
+      w->rate_mark_finished = finished;
+    }
+  call->progress.rate = w->rate;
+  call->runner = g_object_ref (w->runner);
+  call->job_id = w->job_id;
+  g_main_context_invoke (w->owner_context, emit_progress_cb, call);
+}
+
+/* ---- group commit and the checkpoint ---- */
+
+static gboolean
+write_results (Worker  *w,
+               GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < w->results->len; i++)
+    {
+      Result *r = &g_array_index (w->results, Result, i);
+
+      stmt = outreach_store_prepare (w->store,
+                                     "UPDATE job_recipients SET state = ?2, attempts = ?3,"
+                                     " next_attempt_at = ?4, provider_message_id = coalesce (?5, provider_message_id),"
+                                     " last_error = ?6, updated_at = ?7"
+                                     " WHERE id = ?1 AND state = 'claimed'",
+                                     error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, r->id);
+      sqlite3_bind_text (stmt, 2, r->state, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 3, r->attempts);
+      if (r->next_attempt_at > 0)
+        sqlite3_bind_int64 (stmt, 4, r->next_attempt_at);
+      if (r->provider_id != NULL)
+        sqlite3_bind_text (stmt, 5, r->provider_id, -1, SQLITE_STATIC);
+      if (r->error != NULL)
+        sqlite3_bind_text (stmt, 6, r->error, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 7, now_ms () / 1000);
+      if (!outreach_store_step_done (w->store, stmt, error))
+        return FALSE;
+
+      if (r->log &&
+          !outreach_job_log (w->store, w->job_id, r->level,
+                             g_str_equal (r->state, "retry-wait") ? "retry" : "delivery",
+                             r->excerpt, error,
+                             g_str_equal (r->state, "retry-wait")
+                               ? _("Recipient %" G_GINT64_FORMAT ": attempt %u not taken, will retry: %s")
+                               : _("Recipient %" G_GINT64_FORMAT ": attempt %u: %s"),
+                             r->id, r->attempts, r->error != NULL ? r->error : ""))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads the status another process may have changed; sets stopping. */
+static gboolean
+checkpoint_locked (Worker  *w,
+                   GError **error)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (w->store,
+                                               "SELECT status, lease_owner FROM jobs WHERE id = ?",
+                                               error);
+  OutreachJobStatus status = OUTREACH_JOB_STATUS_CANCELLED;
+  gboolean ours;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, w->job_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      /* deleted under us: nothing to record any more */
+      sqlite3_reset (stmt);
+      w->stopping = TRUE;
+      w->stopped_outside = TRUE;
+      w->outside_status = OUTREACH_JOB_STATUS_CANCELLED;
+      return TRUE;
+    }
+  outreach_job_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status);
+  ours = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), outreach_job_lease_owner_self ()) == 0;
+  sqlite3_reset (stmt);
+
+  if (status != OUTREACH_JOB_STATUS_RUNNING || !ours)
+    {
+      w->stopping = TRUE;
+      if (!w->stopped_outside)
+        g_debug ("job %" G_GINT64_FORMAT " became %s elsewhere; stopping",
+                 w->job_id, outreach_job_status_to_string (status));
+      w->stopped_outside = TRUE;
+      w->outside_status = status;
+      return TRUE;
+    }
+  return outreach_job_lease_renew (w->store, w->job_id, error);
+}
+
+static void
+clear_results (Worker *w)
+{
+  for (guint i = 0; i < w->results->len; i++)
+    result_clear (&g_array_index (w->results, Result, i));
+  g_array_set_size (w->results, 0);
+}
+
+/* The database went away under us (disk full, file removed): stop. */
+static void
+worker_database_failed (Worker       *w,
+                        const GError *error)
+{
+  g_warning ("job %" G_GINT64_FORMAT ": %s", w->job_id, error->message);
+  w->stopping = TRUE;
+  if (w->fail_message == NULL)
+    w->fail_message = g_strdup (error->message);
+}
+
+static gboolean
+flush (Worker *w)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!outreach_store_begin (w->store, &error))
+    goto fail;
+  if (!write_results (w, &error) ||
+      !(w->stopped_outside || checkpoint_locked (w, &error)) ||
+      !outreach_store_commit (w->store, &error))
+    {
+      outreach_store_rollback (w->store);
+      goto fail;
+    }
+  clear_results (w);
+  post_progress (w, FALSE);
+  return TRUE;
+
+fail:
+  worker_database_failed (w, error);
+  return FALSE;
+}
+
+static void pump (Worker *w);
+
+static gboolean
+flush_timeout_cb (gpointer data)
+{
+  Worker *w = data;
+
+  g_clear_pointer (&w->flush_source, g_source_unref);
+  flush (w);
+  pump (w);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+add_result (Worker     *w,
+            Result     *r)
+{
+  g_array_append_val (w->results, *r);
+  if (w->results->len >= FLUSH_RESULTS)
+    flush (w);
+  else if (w->flush_source == NULL)
+    {
+      w->flush_source = g_timeout_source_new (FLUSH_INTERVAL_MS);
+      g_source_set_callback (w->flush_source, flush_timeout_cb, w, NULL);
+      g_source_attach (w->flush_source, w->context);
+    }
+}
+
+/* ---- claiming ---- */
+
+static const char *const claim_sql[] = {
+  /* retries that are due first, so they are not starved by new recipients */
+  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3"
+  " WHERE id IN (SELECT id FROM job_recipients WHERE job_id = ?1 AND state = 'retry-wait'"
+  "   AND next_attempt_at <= ?3 ORDER BY id LIMIT ?2)"
+  " RETURNING id, donor_id, address, merge_data, attempts",
+  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3"
+  " WHERE id IN (SELECT id FROM job_recipients WHERE job_id = ?1 AND state = 'approved'"
+  "   ORDER BY id LIMIT ?2)"
+  " RETURNING id, donor_id, address, merge_data, attempts",
+  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3"
+  " WHERE id IN (SELECT id FROM job_recipients WHERE job_id = ?1 AND state = 'pending'"
+  "   ORDER BY id LIMIT ?2)"
+  " RETURNING id, donor_id, address, merge_data, attempts",
+};
+
+static int
+compare_claimed (gconstpointer a,
+                 gconstpointer b)
+{
+  const Claimed *ca = *(const Claimed *const *) a;
+  const Claimed *cb = *(const Claimed *const *) b;
+
+  return ca->id < cb->id ? -1 : ca->id > cb->id;
+}
+
+/* One transaction: pending results, the checkpoint, then a claim. */
+static gboolean
+claim (Worker *w)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  gint64 now = now_ms () / 1000;
+  guint want = CLAIM_BATCH;
+  int rc;
+
+  if (!outreach_store_begin (w->store, &error))
+    goto fail;
+  if (!write_results (w, &error) ||
+      !(w->stopped_outside || checkpoint_locked (w, &error)))
+    goto rollback;
+
+  for (guint q = 0; q < G_N_ELEMENTS (claim_sql) && want > 0 && !w->stopping; q++)
+    {
+      sqlite3_stmt *stmt = outreach_store_prepare (w->store, claim_sql[q], &error);
+      if (stmt == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (stmt, 1, w->job_id);
+      sqlite3_bind_int (stmt, 2, want);
+      sqlite3_bind_int64 (stmt, 3, now);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          Claimed *c = g_new0 (Claimed, 1);
+          c->id = sqlite3_column_int64 (stmt, 0);
+          c->donor_id = sqlite3_column_int64 (stmt, 1);
+          c->address = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          c->merge_data = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          c->attempts = sqlite3_column_int (stmt, 4);
+          g_ptr_array_add (rows, c);
+          want--;
+        }
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          outreach_store_set_error (w->store, rc, _("claim recipients"), &error);
+          goto rollback;
+        }
+    }
+
+  if (!outreach_store_commit (w->store, &error))
+    goto rollback;
+  clear_results (w);
+  post_progress (w, FALSE);
+
+  /* RETURNING gives no order; send in recipient order. */
+  g_ptr_array_sort (rows, compare_claimed);
+  for (guint i = 0; i < rows->len; i++)
+    g_queue_push_tail (&w->queue, rows->pdata[i]);
+  return TRUE;
+
+rollback:
+  for (guint i = 0; i < rows->len; i++)
+    claimed_free (rows->pdata[i]);
+  outreach_store_rollback (w->store);
+fail:
+  worker_database_failed (w, error);
+  return FALSE;
+}
+
+/* ---- rendering ---- */
+
+static OutreachMessage *
+render (Worker  *w,
+        Claimed *c)
+{
+  OutreachMessage *m = outreach_message_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *fields = NULL;
+  JsonNode *root;
+
+  m->recipient_id = c->id;
+  m->donor_id = c->donor_id;
+  m->attempts = c->attempts;
+  m->address = g_steal_pointer (&c->address);
+  m->message_id = outreach_message_make_id (w->uuid, c->id);
+  m->job_uuid = w->uuid;
+  m->job_name = w->name;
+
+  if (json_parser_load_from_data (w->parser, c->merge_data, -1, &error) &&
+      (root = json_parser_get_root (w->parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    fields = json_node_get_object (root);
+
+  if (fields != NULL)
+    {
+      const char *first = json_object_get_string_member_with_default (fields, "first_name", "");
+      const char *last = json_object_get_string_member_with_default (fields, "last_name", "");
+      const char *unsubscribe = json_object_get_string_member_with_default (fields, "unsubscribe_url", "");
+
+      m->name = *first && *last ? g_strconcat (first, " ", last, NULL) : g_strconcat (first, last, NULL);
+      if (*unsubscribe != '\0')
+        m->unsubscribe_url = g_strdup (unsubscribe);
+    }
+  else
+    m->name = g_strdup ("");
+
+  m->subject = g_string_sized_new (128);
+  outreach_template_render (w->subject_template, fields, m->subject);
+  m->text = g_string_sized_new (1024);
+  outreach_template_render (w->text_template, fields, m->text);
+  if (w->html_template != NULL)
+    {
+      m->html = g_string_sized_new (2048);
+      outreach_template_render (w->html_template, fields, m->html);
+    }
+  return m;
+}
+
+/* ---- results ---- */
+
+static gint64
+backoff_ms (guint attempts)
+{
+  gint64 base = 1000 * ((gint64) 1 << MIN (attempts > 0 ? attempts - 1 : 0, 12));
+
+  base = MIN (base, MAX_BACKOFF_MS);
+  /* jitter: between half and the whole of it, so retries do not march in step */
+  return base / 2 + g_random_int_range (0, (int) (base / 2) + 1);
+}
+
+static void
+record (Worker           *w,
+        OutreachMessage  *m,
+        OutreachDelivery *d,
+        gint64            now_us)
+{
+  Result r = { 0 };
+  OutreachDeliveryOutcome outcome = d->outcome;
+
+  r.id = m->recipient_id;
+  r.attempts = m->attempts;
+  r.level = OUTREACH_JOB_LOG_WARNING;
+
+  if (outcome == OUTREACH_DELIVERY_UNCERTAIN && w->retry_ambiguous)
+    outcome = OUTREACH_DELIVERY_RETRY;
+
+  switch (outcome)
+    {
+    case OUTREACH_DELIVERY_SENT:
+      w->refusals = 0;
+      r.state = "sent";
+      r.provider_id = g_steal_pointer (&d->provider_id);
+      break;
+
+    case OUTREACH_DELIVERY_RETRY:
+      if (m->attempts >= w->max_attempts)
+        {
+          r.state = "failed";
+          r.error = g_strdup_printf (_("Gave up after %u attempts: %s"), m->attempts,
+                                     d->error != NULL ? d->error : "");
+          r.log = TRUE;
+          r.level = OUTREACH_JOB_LOG_ERROR;
+          r.excerpt = g_steal_pointer (&d->excerpt);
+        }
+      else
+        {
+          gint64 wait = d->retry_after_ms >= 0 ? MIN (d->retry_after_ms, 3600 * 1000)
+                                               : backoff_ms (m->attempts);
+          r.state = "retry-wait";
+          /* next_attempt_at is in whole seconds: round up, never early */
+          r.next_attempt_at = (now_us / 1000 + wait + 999) / 1000;
+          r.error = g_steal_pointer (&d->error);
+          r.log = TRUE;
+          if (d->retry_after_ms >= 0 && w->account_bucket != NULL)
+            outreach_token_bucket_slow_down (w->account_bucket, d->retry_after_ms * 1000, now_us);
+        }
+      break;
+
+    case OUTREACH_DELIVERY_UNCERTAIN:
+      r.state = "uncertain";
+      r.error = g_steal_pointer (&d->error);
+      r.excerpt = g_steal_pointer (&d->excerpt);
+      r.log = TRUE;
+      break;
+
+    case OUTREACH_DELIVERY_REFUSED:
+      /* Not sent: back to pending, the attempt does not count. */
+      r.state = "pending";
+      r.attempts = m->attempts - 1;
+      r.error = g_steal_pointer (&d->error);
+      r.excerpt = g_steal_pointer (&d->excerpt);
+      r.log = TRUE;
+      r.level = OUTREACH_JOB_LOG_ERROR;
+      if (++w->refusals >= REFUSALS_TO_FAIL && w->fail_message == NULL)
+        {
+          w->fail_message = g_strdup_printf (_("The provider refused the credentials of account "
+                                               "“%s” (%s); fix them in Preferences or with "
+                                               "“outreach accounts add”, then resume the job"),
+                                             w->account_name, r.error);
+          w->stopping = TRUE;
+        }
+      break;
+
+    case OUTREACH_DELIVERY_FAILED:
+    default:
+      r.state = "failed";
+      r.error = g_steal_pointer (&d->error);
+      r.excerpt = g_steal_pointer (&d->excerpt);
+      r.log = TRUE;
+      r.level = OUTREACH_JOB_LOG_ERROR;
+      break;
+    }
+
+  add_result (w, &r);
+}
+
+static void
+wrote_body_cb (SoupMessage *request,
+               gpointer     data)
+{
+  InFlight *f = data;
+  f->body_sent = TRUE;
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  InFlight *f = data;
+  Worker *w = f->worker;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autofree OutreachDelivery *deliveries = g_new0 (OutreachDelivery, f->n);
+  gint64 now_us = g_get_real_time ();
+
+  if (body == NULL)
+    {
+      for (guint i = 0; i < f->n; i++)
+        outreach_provider_classify_transport (w->provider, error, f->body_sent, &deliveries[i]);
+    }
+  else
+    {
+      gboolean ok = soup_message_get_status (f->request) >= 200 && soup_message_get_status (f->request) < 300;
+
+      outreach_provider_parse_response (w->provider, f->request, body, f->messages, f->n, deliveries);
+      for (guint i = 0; i < f->n; i++)
+        if (deliveries[i].outcome != OUTREACH_DELIVERY_SENT && deliveries[i].excerpt == NULL &&
+            (deliveries[i].outcome != OUTREACH_DELIVERY_RETRY || !ok))
+          {
+            deliveries[i].excerpt = outreach_provider_excerpt (w->provider, f->request,
+                                                               g_object_get_data (G_OBJECT (f->request), "outreach-body"),
+                                                               body);
+            break; /* one excerpt per response is enough */
+          }
+    }
+
+  for (guint i = 0; i < f->n; i++)
+    {
+      record (w, f->messages[i], &deliveries[i], now_us);
+      outreach_delivery_clear (&deliveries[i]);
+      outreach_message_free (f->messages[i]);
+    }
+  g_free (f->messages);
+  g_object_unref (f->request);
+  g_free (f);
+  w->in_flight--;
+  pump (w);
+}
+
+/* ---- the pump ---- */
+
+static gboolean
+wake_cb (gpointer data)
+{
+  Worker *w = data;
+
+  g_clear_pointer (&w->wake, g_source_unref);
+  pump (w);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wake_in (Worker *w,
+         gint64  ms)
+{
+  if (w->wake != NULL)
+    {
+      g_source_destroy (w->wake);
+      g_clear_pointer (&w->wake, g_source_unref);
+    }
+  w->wake = g_timeout_source_new ((guint) CLAMP (ms, 1, G_MAXUINT));
+  g_source_set_callback (w->wake, wake_cb, w, NULL);
+  g_source_attach (w->wake, w->context);
+}
+
+static gboolean
+pump_idle_cb (gpointer data)
+{
+  pump (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The earliest retry-wait time, in seconds, or 0 when none waits. */
+static gint64
+next_retry_at (Worker *w)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (w->store,
+                                               "SELECT min (next_attempt_at) FROM job_recipients"
+                                               " WHERE job_id = ? AND state = 'retry-wait'",
+                                               NULL);
+  gint64 at = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, w->job_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return at;
+}
+
+static gint64
+take_tokens (Worker *w,
+             guint   count)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait = 0;
+
+  if (w->job_bucket != NULL)
+    wait = outreach_token_bucket_take (w->job_bucket, count, now);
+  if (wait == 0 && w->account_bucket != NULL)
+    {
+      wait = outreach_token_bucket_take (w->account_bucket, count, now);
+      if (wait != 0 && w->job_bucket != NULL)
+        outreach_token_bucket_slow_down (w->job_bucket, 0, now); /* keep the two near each other */
+    }
+  return wait;
+}
+
+static void
+send_batch (Worker           *w,
+            OutreachMessage **messages,
+            guint             n)
+{
+  g_autoptr (GError) error = NULL;
+  SoupMessage *request = outreach_provider_build_request (w->provider, messages, n, &error);
+  InFlight *f;
+
+  if (request == NULL)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          OutreachDelivery d = { OUTREACH_DELIVERY_FAILED, NULL, g_strdup (error->message), -1, NULL };
+          record (w, messages[i], &d, g_get_real_time ());
+          outreach_delivery_clear (&d);
+          outreach_message_free (messages[i]);
+        }
+      g_free (messages);
+      return;
+    }
+
+  /* keep-alive for POST (libsoup opens a new connection per non-idempotent
+   * request otherwise); duplicates are guarded by the stable message id */
+  soup_message_add_flags (request, SOUP_MESSAGE_IDEMPOTENT);
+  f = g_new0 (InFlight, 1);
+  f->worker = w;
+  f->request = request;
+  f->messages = messages;
+  f->n = n;
+  g_signal_connect (request, "wrote-body", G_CALLBACK (wrote_body_cb), f);
+  w->in_flight++;
+  soup_session_send_and_read_async (w->session, request, G_PRIORITY_DEFAULT, NULL, sent_cb, f);
+}
+
+static void
+finish_loop (Worker *w)
+{
+  w->done = TRUE;
+  g_main_loop_quit (w->loop);
+}
+
+static void
+pump (Worker *w)
+{
+  guint local_budget = 64;
+
+  if (w->done || w->pumping)
+    return;
+  w->pumping = TRUE;
+
+  if (g_cancellable_is_cancelled (w->cancellable))
+    w->stopping = TRUE;
+
+  while (!w->stopping && w->in_flight < w->concurrency)
+    {
+      guint n;
+      OutreachMessage **messages;
+      gint64 wait;
+
+      if (g_queue_is_empty (&w->queue) && !claim (w))
+        break;
+      if (g_queue_is_empty (&w->queue) || w->stopping)
+        break;
+
+      n = MIN (w->max_batch, g_queue_get_length (&w->queue));
+      wait = take_tokens (w, n);
+      if (wait > 0)
+        {
+          wake_in (w, (wait + 999) / 1000);
+          w->pumping = FALSE;
+          return;
+        }
+
+      messages = g_new0 (OutreachMessage *, n);
+      for (guint i = 0; i < n; i++)
+        {
+          Claimed *c = g_queue_pop_head (&w->queue);
+          messages[i] = render (w, c);
+          claimed_free (c);
+        }
+
+      if (outreach_provider_is_local (w->provider))
+        {
+          for (guint i = 0; i < n; i++)
+            {
+              OutreachDelivery d = { 0 };
+              outreach_provider_deliver_local (w->provider, messages[i], &d);
+              record (w, messages[i], &d, g_get_real_time ());
+              outreach_delivery_clear (&d);
+              outreach_message_free (messages[i]);
+            }
+          g_free (messages);
+          /* let timers (group commit) run between files */
+          if (--local_budget == 0)
+            {
+              GSource *idle = g_idle_source_new ();
+              g_source_set_callback (idle, pump_idle_cb, w, NULL);
+              g_source_attach (idle, w->context);
+              g_source_unref (idle);
+              w->pumping = FALSE;
+              return;
+            }
+        }
+      else
+        send_batch (w, messages, n);
+    }
+
+  if (w->in_flight == 0 && w->stopping)
+    finish_loop (w);  /* what is still queued goes back in end_job */
+  else if (w->in_flight == 0 && g_queue_is_empty (&w->queue))
+    {
+        {
+          gint64 at = next_retry_at (w);
+          if (at > 0)
+            wake_in (w, MAX (1, at * 1000 - now_ms ()));
+          else
+            finish_loop (w);
+        }
+    }
+  w->pumping = FALSE;
+}
+
+/* ---- setting up and ending ---- */
+
+static gboolean
+load_job (Worker  *w,
+          GError **error)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonObject) settings = NULL;
+  g_autoptr (GHashTable) secrets = NULL;
+  g_autoptr (GPtrArray) keyring_keys = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *subject = NULL, *text = NULL, *html = NULL, *params = NULL;
+  g_autofree char *kind = NULL, *settings_json = NULL;
+  double account_rate = 0, job_rate = 0;
+  int account_concurrency = 4, job_concurrency = 0;
+  gint64 account_id = 0;
+  JsonObject *params_object = NULL;
+  int rc;
+
+  stmt = outreach_store_prepare (w->store,
+                                 "SELECT j.uuid, j.name, j.subject, j.text_body, j.html_body, j.params,"
+                                 " a.id, a.name, a.kind, a.settings, a.rate, a.concurrency, a.retry_ambiguous"
+                                 " FROM jobs j LEFT JOIN accounts a ON a.id = j.account_id WHERE j.id = ?",
+                                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, w->job_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      return outreach_store_set_error (w->store, rc, _("read the job"), error);
+    }
+  w->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  w->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  subject = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  html = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  params = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  account_id = sqlite3_column_int64 (stmt, 6);
+  w->account_name = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  kind = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
+  settings_json = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+  account_rate = sqlite3_column_double (stmt, 10);
+  account_concurrency = sqlite3_column_int (stmt, 11);
+  w->retry_ambiguous = sqlite3_column_int (stmt, 12) != 0;
+  sqlite3_reset (stmt);
+
+  if (w->account_name == NULL)
+    {
+      g_set_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_SETTING,
+                   _("The job's account no longer exists; choose another account for it "
+                     "(Change account) and resume it"));
+      return FALSE;
+    }
+
+  if (json_parser_load_from_data (parser, params, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    params_object = json_node_get_object (json_parser_get_root (parser));
+  if (params_object != NULL)
+    {
+      job_rate = json_object_get_double_member_with_default (params_object, "rate", 0);
+      job_concurrency = json_object_get_int_member_with_default (params_object, "concurrency", 0);
+      w->max_attempts = json_object_get_int_member_with_default (params_object, "max_attempts", 8);
+      w->review = json_object_get_boolean_member_with_default (params_object, "review", FALSE);
+    }
+  if (w->max_attempts == 0)
+    w->max_attempts = 8;
+
+  /* A job's own rate and concurrency can only lower the account's. */
+  w->concurrency = account_concurrency;
+  if (job_concurrency > 0)
+    w->concurrency = MIN (w->concurrency, (guint) job_concurrency);
+  w->concurrency = MAX (1, w->concurrency);
+  w->account_bucket = outreach_token_bucket_for_account (account_id, account_rate);
+  if (job_rate > 0 && (account_rate <= 0 || job_rate < account_rate))
+    w->job_bucket = outreach_token_bucket_new (job_rate);
+
+  {
+    g_autoptr (JsonParser) settings_parser = json_parser_new ();
+    if (json_parser_load_from_data (settings_parser, settings_json, -1, NULL) &&
+        JSON_NODE_HOLDS_OBJECT (json_parser_get_root (settings_parser)))
+      settings = json_object_ref (json_node_get_object (json_parser_get_root (settings_parser)));
+    else
+      settings = json_object_new ();
+  }
+  /* Which secrets are in the keyring (names only) is kept with the
+   * settings; the provider does not see that list. */
+  if (json_object_has_member (settings, "secret_keys"))
+    {
+      JsonArray *keys = json_object_get_array_member (settings, "secret_keys");
+      for (guint i = 0; keys != NULL && i < json_array_get_length (keys); i++)
+        g_ptr_array_add (keyring_keys, g_strdup (json_array_get_string_element (keys, i)));
+      json_object_remove_member (settings, "secret_keys");
+    }
+  g_ptr_array_add (keyring_keys, NULL);
+
+  secrets = outreach_secret_lookup_all (w->account_name, outreach_provider_kind_secret_keys (kind),
+                                        (const char *const *) keyring_keys->pdata, error);
+  if (secrets == NULL)
+    return FALSE;
+  w->provider = outreach_provider_new (kind, w->account_name, settings, secrets, error);
+  if (w->provider == NULL)
+    return FALSE;
+  w->max_batch = outreach_provider_get_max_batch (w->provider);
+
+  w->subject_template = outreach_template_new (subject, OUTREACH_TEMPLATE_SUBJECT, NULL, error);
+  if (w->subject_template == NULL)
+    return FALSE;
+  w->text_template = outreach_template_new (text, OUTREACH_TEMPLATE_TEXT, NULL, error);
+  if (w->text_template == NULL)
+    return FALSE;
+  if (html != NULL)
+    {
+      w->html_template = outreach_template_new (html, OUTREACH_TEMPLATE_HTML, NULL, error);
+      if (w->html_template == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Claimed recipients that never went out go back (or are cancelled with the job). */
+static gboolean
+release_unsent (Worker  *w,
+                GError **error)
+{
+  gboolean cancelled = w->stopped_outside && w->outside_status == OUTREACH_JOB_STATUS_CANCELLED;
+
+  while (!g_queue_is_empty (&w->queue))
+    {
+      Claimed *c = g_queue_pop_head (&w->queue);
+      Result r = { 0 };
+
+      r.id = c->id;
+      r.state = cancelled ? "cancelled" : "pending";
+      r.attempts = c->attempts - 1;
+      g_array_append_val (w->results, r);
+      claimed_free (c);
+    }
+  return write_results (w, error);
+}
+
+static gboolean
+count_state (Worker     *w,
+             const char *state,
+             gint64     *count)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (w->store,
+                                               "SELECT count(*) FROM job_recipients"
+                                               " WHERE job_id = ? AND state = ?",
+                                               NULL);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, w->job_id);
+  sqlite3_bind_text (stmt, 2, state, -1, SQLITE_STATIC);
+  *count = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+end_job (Worker  *w,
+         GError **error)
+{
+  OutreachJobProgress p = { 0 };
+  OutreachJobStatus to;
+  g_autofree char *message = NULL;
+
+  if (!outreach_store_begin (w->store, error))
+    return FALSE;
+  if (!write_results (w, error) ||
+      !(w->stopped_outside || checkpoint_locked (w, error)) ||
+      !release_unsent (w, error))
+    goto fail;
+  clear_results (w);
+
+  if (w->stopped_outside)
+    {
+      /* paused, cancelled or taken elsewhere: the status is not ours to set */
+      w->final_status = w->outside_status;
+      return outreach_store_commit (w->store, error);
+    }
+
+  if (w->fail_message != NULL)
+    {
+      to = OUTREACH_JOB_STATUS_FAILED;
+      message = g_strdup (w->fail_message);
+    }
+  else if (g_cancellable_is_cancelled (w->cancellable))
+    {
+      to = OUTREACH_JOB_STATUS_PAUSED;
+    }
+  else
+    {
+      gint64 drafts = 0;
+      read_progress (w, &p);
+      count_state (w, "draft", &drafts);
+      if (drafts > 0)
+        {
+          to = OUTREACH_JOB_STATUS_PAUSED;
+          message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%" G_GINT64_FORMAT " message awaits review; approve it "
+                                                  "(outreach jobs approve) and resume the job",
+                                                  "%" G_GINT64_FORMAT " messages await review; approve them "
+                                                  "(outreach jobs approve) and resume the job",
+                                                  drafts),
+                                     drafts);
+        }
+      else if (p.pending == 0)
+        to = OUTREACH_JOB_STATUS_COMPLETED;
+      else
+        to = OUTREACH_JOB_STATUS_PAUSED;
+    }
+
+  if (!outreach_job_status_apply (w->store, w->job_id, to, message, error))
+    goto fail;
+  read_progress (w, &p);
+  if (!outreach_job_log (w->store, w->job_id,
+                         to == OUTREACH_JOB_STATUS_FAILED ? OUTREACH_JOB_LOG_ERROR : OUTREACH_JOB_LOG_INFO,
+                         outreach_job_status_to_string (to), NULL, error,
+                         _("%s: %" G_GINT64_FORMAT " sent, %" G_GINT64_FORMAT " failed, %"
+                           G_GINT64_FORMAT " uncertain, %" G_GINT64_FORMAT " skipped, %"
+                           G_GINT64_FORMAT " still to send%s%s"),
+                         outreach_job_status_get_label (to), p.sent, p.failed, p.uncertain,
+                         p.skipped, p.pending, message != NULL ? " — " : "",
+                         message != NULL ? message : ""))
+    goto fail;
+  w->final_status = to;
+  w->final_error = g_steal_pointer (&message);
+  return outreach_store_commit (w->store, error);
+
+fail:
+  outreach_store_rollback (w->store);
+  return FALSE;
+}
+
+/* Setting up failed after the lease was taken: the job fails with why. */
+static void
+fail_setup (Worker       *w,
+            const GError *cause)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!outreach_store_begin (w->store, &error))
+    return;
+  if (!outreach_job_status_apply (w->store, w->job_id, OUTREACH_JOB_STATUS_FAILED, cause->message, &error) ||
+      !outreach_job_log (w->store, w->job_id, OUTREACH_JOB_LOG_ERROR, "failed", NULL, &error,
+                         "%s", cause->message) ||
+      !outreach_store_commit (w->store, &error))
+    outreach_store_rollback (w->store);
+  w->final_status = OUTREACH_JOB_STATUS_FAILED;
+  w->final_error = g_strdup (cause->message);
+}
+
+typedef struct
+{
+  OutreachRunner *runner;
+  gint64 job_id;
+  OutreachJobStatus status;
+  char *error;
+} FinishedCall;
+
+static gboolean
+emit_finished_cb (gpointer data)
+{
+  FinishedCall *call = data;
+
+  g_signal_emit (call->runner, signals[SIGNAL_JOB_FINISHED], 0, call->job_id, call->status, call->error);
+  g_object_unref (call->runner);
+  g_free (call->error);
+  g_free (call);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_job_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Worker *w = task_data;
+  g_autoptr (GError) error = NULL;
+  FinishedCall *call;
+
+  w->store = outreach_store_open (w->db_path, &error);
+  if (w->store == NULL || !outreach_job_lease_acquire (w->store, w->job_id, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  w->context = g_main_context_new ();
+  g_main_context_push_thread_default (w->context);
+  w->loop = g_main_loop_new (w->context, FALSE);
+  w->parser = json_parser_new_immutable ();
+  w->results = g_array_new (FALSE, TRUE, sizeof (Result));
+
+  if (!load_job (w, &error))
+    {
+      fail_setup (w, error);
+      g_clear_error (&error);
+    }
+  else
+    {
+      if (!outreach_provider_is_local (w->provider))
+        w->session = soup_session_new_with_options ("max-conns", w->concurrency,
+                                                    "max-conns-per-host", w->concurrency,
+                                                    "user-agent", "Outreach/" PACKAGE_VERSION,
+                                                    NULL);
+      post_progress (w, TRUE);
+      {
+        GSource *idle = g_idle_source_new ();
+        g_source_set_callback (idle, pump_idle_cb, w, NULL);
+        g_source_attach (idle, w->context);
+        g_source_unref (idle);
+      }
+      g_main_loop_run (w->loop);
+
+      if (w->flush_source != NULL)
+        {
+          g_source_destroy (w->flush_source);
+          g_clear_pointer (&w->flush_source, g_source_unref);
+        }
+      if (w->wake != NULL)
+        {
+          g_source_destroy (w->wake);
+          g_clear_pointer (&w->wake, g_source_unref);
+        }
+      if (!end_job (w, &error))
+        {
+          g_warning ("job %" G_GINT64_FORMAT ": %s", w->job_id, error->message);
+          g_clear_error (&error);
+        }
+      post_progress (w, TRUE);
+    }
+
+  g_clear_object (&w->session);
+  /* run what the session left (closing connections) before the context goes */
+  while (g_main_context_iteration (w->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (w->context);
+
+  call = g_new0 (FinishedCall, 1);
+  call->runner = g_object_ref (w->runner);
+  call->job_id = w->job_id;
+  call->status = w->final_status;
+  call->error = g_strdup (w->final_error);
+  g_main_context_invoke (w->owner_context, emit_finished_cb, call);
+
+  g_task_return_int (task, w->final_status);
+}
+
+/* ---- the runner object ---- */
+
+static void
+outreach_runner_finalize (GObject *object)
+{
+  OutreachRunner *self = OUTREACH_RUNNER (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->running, g_hash_table_unref);
+
+  G_OBJECT_CLASS (outreach_runner_parent_class)->finalize (object);
+}
+
+static void
+outreach_runner_class_init (OutreachRunnerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = outreach_runner_finalize;
+
+  /**
+   * OutreachRunner::progress:
+   * @job_id: the job
+   * @progress: (type gpointer): a const OutreachJobProgress*, valid during the emission
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_POINTER);
+  /**
+   * OutreachRunner::job-finished:
+   * @job_id: the job
+   * @status: its OutreachJobStatus when the thread ended
+   * @error: (nullable): the job's error message
+   */
+  signals[SIGNAL_JOB_FINISHED] =
+    g_signal_new ("job-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, OUTREACH_TYPE_JOB_STATUS, G_TYPE_STRING);
+}
+
+static void
+outreach_runner_init (OutreachRunner *self)
+{
+  self->running = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+}
+
+/**
+ * outreach_runner_new:
+ * @store: the owner's connection (the runner's threads open their own)
+ *
+ * Signals are emitted on the thread-default main context of the caller.
+ */
+OutreachRunner *
+outreach_runner_new (OutreachStore *store)
+{
+  OutreachRunner *self;
+
+  g_return_val_if_fail (OUTREACH_IS_STORE (store), NULL);
+
+  self = g_object_new (OUTREACH_TYPE_RUNNER, NULL);
+  self->store = g_object_ref (store);
+  self->context = g_main_context_ref_thread_default ();
+  return self;
+}
+
+static void
+job_task_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  GTask *outer = data;
+  OutreachRunner *self = g_task_get_source_object (outer);
+  gint64 job_id = GPOINTER_TO_SIZE (g_task_get_task_data (outer));
+  GError *error = NULL;
+  gssize status = g_task_propagate_int (G_TASK (result), &error);
+
+  g_hash_table_remove (self->running, &job_id);
+  if (error != NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_int (outer, status);
+  g_object_unref (outer);
+}
+
+/**
+ * outreach_runner_run_job_async:
+ * @cancellable: (nullable): cancelling it pauses the job at the next
+ *   checkpoint (in-flight requests finish and are recorded)
+ *
+ * Runs a queued or paused job in a thread of its own until it completes,
+ * fails, is paused or cancelled (here or in another process).
+ */
+void
+outreach_runner_run_job_async (OutreachRunner      *self,
+                               gint64               job_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr (GTask) outer = NULL;
+  g_autoptr (GTask) task = NULL;
+  Worker *w;
+
+  g_return_if_fail (OUTREACH_IS_RUNNER (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, outreach_runner_run_job_async);
+  g_task_set_task_data (outer, GSIZE_TO_POINTER ((gsize) job_id), NULL);
+
+  if (g_hash_table_contains (self->running, &job_id))
+    {
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_BUSY,
+                               _("Job %" G_GINT64_FORMAT " is already running here"), job_id);
+      return;
+    }
+
+  w = g_new0 (Worker, 1);
+  w->runner = g_object_ref (self);
+  w->owner_context = g_main_context_ref (self->context);
+  w->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  w->job_id = job_id;
+  w->db_path = g_strdup (outreach_store_get_path (self->store));
+  w->final_status = OUTREACH_JOB_STATUS_PAUSED;
+  g_hash_table_insert (self->running, g_memdup2 (&job_id, sizeof job_id), g_object_ref (w->cancellable));
+
+  task = g_task_new (self, NULL, job_task_done_cb, g_steal_pointer (&outer));
+  g_task_set_task_data (task, w, (GDestroyNotify) worker_free);
+  g_task_run_in_thread (task, run_job_thread);
+}
+
+OutreachJobStatus
+outreach_runner_run_job_finish (OutreachRunner *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  gssize status;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), OUTREACH_JOB_STATUS_FAILED);
+
+  status = g_task_propagate_int (G_TASK (result), error);
+  return status < 0 ? OUTREACH_JOB_STATUS_FAILED : (OutreachJobStatus) status;
+}
+
+gboolean
+outreach_runner_is_running (OutreachRunner *self,
+                            gint64          job_id)
+{
+  g_return_val_if_fail (OUTREACH_IS_RUNNER (self), FALSE);
+  return g_hash_table_contains (self->running, &job_id);
+}
+
+guint
+outreach_runner_get_n_running (OutreachRunner *self)
+{
+  g_return_val_if_fail (OUTREACH_IS_RUNNER (self), 0);
+  return g_hash_table_size (self->running);
+}
+
+static void
+start_due_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr (GError) error = NULL;
+
+  outreach_runner_run_job_finish (OUTREACH_RUNNER (source), result, &error);
+  if (error != NULL)
+    g_debug ("%s", error->message);
+}
+
+/**
+ * outreach_runner_start_due:
+ *
+ * Starts queued jobs that are due (no schedule, or its time has come),
+ * high priority first, then oldest, up to the `parallel_jobs` setting
+ * counting those already running here. Recovers dead runners' jobs first.
+ *
+ * Returns: how many it started
+ */
+guint
+outreach_runner_start_due (OutreachRunner *self,
+                           GError        **error)
+{
+  sqlite3_stmt *stmt;
+  int parallel = 2;
+  guint started = 0;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  g_return_val_if_fail (OUTREACH_IS_RUNNER (self), 0);
+
+  if (!outreach_job_recover_orphans (self->store, NULL, error) ||
+      !outreach_settings_get_int (self->store, OUTREACH_SETTING_PARALLEL_JOBS, &parallel, error))
+    return 0;
+
+  stmt = outreach_store_prepare (self->store,
+                                 "SELECT id FROM jobs WHERE status = 'queued'"
+                                 " AND (scheduled_at IS NULL OR scheduled_at <= ?)"
+                                 " ORDER BY priority DESC, created_at, id",
+                                 error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      outreach_store_set_error (self->store, rc, _("read the jobs"), error);
+      return 0;
+    }
+
+  for (guint i = 0; i < ids->len && outreach_runner_get_n_running (self) < (guint) MAX (parallel, 1); i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      if (outreach_runner_is_running (self, id))
+        continue;
+      outreach_runner_run_job_async (self, id, NULL, start_due_done_cb, NULL);
+      started++;
+    }
+  return started;
+}

@@ -1,0 +1,409 @@
+/* test-runner.c — running jobs against a real loopback SoupServer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "outreach-job.h"
+#include "outreach-job-control.h"
+#include "outreach-runner.h"
+#include "outreach-test-util.h"
+#include "providers/outreach-webhook-provider.h"
+
+typedef struct
+{
+  char *dir;
+  char *db_path;
+  OutreachStore *store;
+  SoupServer *server;
+  char *url;
+  GHashTable *seen;        /* X-Message-Id → count of 2xx answers */
+  GPtrArray *bodies;       /* request bodies (char*) */
+  GPtrArray *signatures;   /* webhook-signature values */
+  GHashTable *attempts;    /* X-Message-Id → requests seen */
+  /* what to answer: per attempt number (1-based) of a given address, else 200 */
+  GHashTable *script;      /* "address#attempt" → status */
+  guint requests;
+  guint pause_after;       /* pause the job (from another connection) after this many requests */
+  gint64 job_id;
+  gboolean finished;
+  OutreachJobStatus final_status;
+  guint progress_signals;
+} Fixture;
+
+static void
+handler (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           data)
+{
+  Fixture *f = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *id = soup_message_headers_get_one (headers, "X-Message-Id");
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *address = NULL;
+  guint attempt;
+  g_autofree char *key = NULL;
+  guint status = 200;
+
+  f->requests++;
+  g_assert_nonnull (id);
+  attempt = GPOINTER_TO_UINT (g_hash_table_lookup (f->attempts, id)) + 1;
+  g_hash_table_insert (f->attempts, g_strdup (id), GUINT_TO_POINTER (attempt));
+  g_ptr_array_add (f->bodies, g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+  if (soup_message_headers_get_one (headers, "webhook-signature") != NULL)
+    g_ptr_array_add (f->signatures, g_strdup (soup_message_headers_get_one (headers, "webhook-signature")));
+
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL));
+  address = json_object_get_string_member (json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "recipients"), 0), "email");
+  key = g_strdup_printf ("%s#%u", address, attempt);
+  if (g_hash_table_contains (f->script, key))
+    status = GPOINTER_TO_UINT (g_hash_table_lookup (f->script, key));
+
+  if (status == 429 || status == 503)
+    soup_message_headers_append (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+  soup_server_message_set_status (msg, status, NULL);
+  if (status >= 200 && status < 300)
+    {
+      g_hash_table_insert (f->seen, g_strdup (id), GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (f->seen, id)) + 1));
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, "{\"status\":\"queued\"}", 19);
+    }
+  else
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                      "{\"error\":\"nope\"}", 16);
+
+  if (f->pause_after != 0 && f->requests == f->pause_after)
+    {
+      /* another connection, as the CLI would be */
+      g_autoptr (GError) error = NULL;
+      g_autoptr (OutreachStore) other = outreach_store_open (f->db_path, &error);
+      g_assert_no_error (error);
+      g_assert_true (outreach_job_pause (other, f->job_id, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+exec (Fixture *f, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  outreach_store_exec (f->store, sql, &error);
+  g_assert_no_error (error);
+}
+
+static gint64
+query_int (Fixture *f, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = outreach_store_prepare (f->store, sql, &error);
+  gint64 value;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static void
+add_donors (Fixture *f, int n)
+{
+  exec (f, "BEGIN");
+  for (int i = 1; i <= n; i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "INSERT INTO donors (first_name, last_name, email, tags, created_at, updated_at)"
+        " VALUES ('Ada%d', 'Donor', 'ada%d@example.org', 'spring', 1, 1)", i, i);
+      exec (f, sql);
+    }
+  exec (f, "COMMIT");
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+
+  f->dir = outreach_test_make_tmp_dir ();
+  f->db_path = g_build_filename (f->dir, "outreach.db", NULL);
+  f->store = outreach_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+
+  f->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->script = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  f->bodies = g_ptr_array_new_with_free_func (g_free);
+  f->signatures = g_ptr_array_new_with_free_func (g_free);
+
+  f->server = soup_server_new ("server-header", "test", NULL);
+  soup_server_add_handler (f->server, NULL, handler, f, NULL);
+  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  f->url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  {
+    g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO accounts (name, kind, settings, concurrency, created_at, updated_at)"
+      " VALUES ('Hook', 'webhook', '{\"url\":\"%shook\",\"from\":\"office@example.org\"}', 4, 1, 1)", f->url);
+    exec (f, sql);
+  }
+  exec (f, "UPDATE settings SET value = 'https://example.org/u?d={{donor_id}}' WHERE key = 'unsubscribe_url'");
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->server);
+  g_clear_object (&f->store);
+  g_hash_table_unref (f->seen);
+  g_hash_table_unref (f->attempts);
+  g_hash_table_unref (f->script);
+  g_ptr_array_unref (f->bodies);
+  g_ptr_array_unref (f->signatures);
+  outreach_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db_path);
+  g_free (f->url);
+}
+
+static gint64
+create_job (Fixture *f, const char *account)
+{
+  g_autoptr (GError) error = NULL;
+  OutreachJobSpec spec = { 0 };
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM accounts WHERE name = '%s'", account);
+  gint64 id;
+
+  spec.name = "Spring appeal";
+  spec.account_id = query_int (f, sql);
+  spec.select = OUTREACH_JOB_SELECT_ALL;
+  spec.subject = "Thank you, {{first_name}}";
+  spec.text = "Dear {{first_name}},\nthank you.";
+  spec.html = "<p>Dear {{first_name}}</p>";
+  id = outreach_job_create (f->store, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  f->job_id = id;
+  return id;
+}
+
+static void
+progress_cb (OutreachRunner *runner, gint64 job_id, const OutreachJobProgress *p, Fixture *f)
+{
+  g_assert_cmpint (p->total, ==, p->pending + p->sent + p->failed + p->skipped + p->uncertain + p->cancelled + p->rejected);
+  f->progress_signals++;
+}
+
+static void
+finished_cb (OutreachRunner *runner, gint64 job_id, OutreachJobStatus status, const char *error, Fixture *f)
+{
+  f->finished = TRUE;
+  f->final_status = status;
+}
+
+static OutreachJobStatus
+run_job (Fixture *f, gint64 id)
+{
+  g_autoptr (OutreachRunner) runner = outreach_runner_new (f->store);
+
+  f->finished = FALSE;
+  g_signal_connect (runner, "progress", G_CALLBACK (progress_cb), f);
+  g_signal_connect (runner, "job-finished", G_CALLBACK (finished_cb), f);
+  outreach_runner_run_job_async (runner, id, NULL, NULL, NULL);
+  while (!f->finished)
+    g_main_context_iteration (NULL, TRUE);
+  /* let the task's completion run */
+  while (outreach_runner_get_n_running (runner) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  return f->final_status;
+}
+
+static void
+assert_counters_match (Fixture *f)
+{
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs j WHERE"
+                                 " total != (SELECT count(*) FROM job_recipients WHERE job_id = j.id)"
+                                 " OR sent != (SELECT count(*) FROM job_recipients WHERE job_id = j.id AND state = 'sent')"
+                                 " OR failed != (SELECT count(*) FROM job_recipients WHERE job_id = j.id AND state = 'failed')"
+                                 " OR uncertain != (SELECT count(*) FROM job_recipients WHERE job_id = j.id AND state = 'uncertain')"
+                                 " OR skipped != (SELECT count(*) FROM job_recipients WHERE job_id = j.id AND state = 'skipped')"),
+                   ==, 0);
+}
+
+static void
+test_webhook_delivers_once (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *body, *recipient;
+
+  add_donors (f, 40);
+  /* suppressed, do-not-contact and a duplicate address (case differs) */
+  exec (f, "INSERT INTO suppressions (address, reason, created_at) VALUES ('ADA3@example.org', 'unsubscribed', 1)");
+  exec (f, "UPDATE donors SET do_not_contact = 1 WHERE email = 'ada4@example.org'");
+  exec (f, "INSERT INTO donors (first_name, email, created_at, updated_at) VALUES ('Twin', 'Ada5@Example.org', 1, 1)");
+  exec (f, "UPDATE accounts SET settings = json_set (settings, '$.from_name', 'Shelter') WHERE name = 'Hook'");
+
+  id = create_job (f, "Hook");
+  g_assert_cmpint (query_int (f, "SELECT total FROM jobs"), ==, 40);
+  g_assert_cmpint (query_int (f, "SELECT skipped FROM jobs"), ==, 2);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE last_error LIKE '%suppression%unsubscribed%'"), ==, 1);
+
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 38);
+  g_assert_cmpuint (g_hash_table_size (f->seen), ==, 38);
+  g_assert_cmpuint (f->requests, ==, 38);
+  g_assert_cmpint (f->progress_signals, >=, 1);
+  assert_counters_match (f);
+
+  /* listmonk's postback shape, personalised */
+  g_assert_true (json_parser_load_from_data (parser, f->bodies->pdata[0], -1, NULL));
+  body = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (body, "subject"), ==, "Thank you, Ada1");
+  g_assert_cmpstr (json_object_get_string_member (body, "content_type"), ==, "html");
+  g_assert_cmpstr (json_object_get_string_member (body, "body"), ==, "<p>Dear Ada1</p>");
+  recipient = json_array_get_object_element (json_object_get_array_member (body, "recipients"), 0);
+  g_assert_cmpstr (json_object_get_string_member (recipient, "email"), ==, "ada1@example.org");
+  g_assert_cmpstr (json_object_get_string_member (recipient, "name"), ==, "Ada1 Donor");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (body, "campaign"), "from_email"),
+                   ==, "Shelter <office@example.org>");
+  g_assert_nonnull (strstr (f->bodies->pdata[0], "https://example.org/u?d="));
+}
+
+static void
+test_retry_policy (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  add_donors (f, 6);
+  g_hash_table_insert (f->script, g_strdup ("ada1@example.org#1"), GUINT_TO_POINTER (429));
+  g_hash_table_insert (f->script, g_strdup ("ada2@example.org#1"), GUINT_TO_POINTER (503));
+  g_hash_table_insert (f->script, g_strdup ("ada3@example.org#1"), GUINT_TO_POINTER (500));
+  g_hash_table_insert (f->script, g_strdup ("ada4@example.org#1"), GUINT_TO_POINTER (400));
+  g_hash_table_insert (f->script, g_strdup ("ada5@example.org#1"), GUINT_TO_POINTER (404));
+  id = create_job (f, "Hook");
+
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  /* 429 and 503 are retried after Retry-After and then sent, attempt 2 */
+  g_assert_cmpint (query_int (f, "SELECT attempts FROM job_recipients WHERE address = 'ada1@example.org' AND state = 'sent'"), ==, 2);
+  g_assert_cmpint (query_int (f, "SELECT attempts FROM job_recipients WHERE address = 'ada2@example.org' AND state = 'sent'"), ==, 2);
+  /* a 500 may have been taken: uncertain, never resent */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada3@example.org' AND state = 'uncertain'"), ==, 1);
+  /* other 4xx are permanent, with the provider's text */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada4@example.org' AND state = 'failed'"
+                                 " AND last_error LIKE 'HTTP 400%nope%'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada5@example.org' AND state = 'failed'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 3);
+  g_assert_cmpuint (f->requests, ==, 8);
+  /* the log has the retries with their reason, and a redacted excerpt */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_events WHERE kind = 'retry' AND message LIKE '%HTTP 429%'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_events WHERE excerpt LIKE 'POST %hook%HTTP 400%'"), >=, 1);
+  assert_counters_match (f);
+}
+
+static void
+test_refused_credentials_fail_job (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+  g_autofree char *error = NULL;
+
+  add_donors (f, 30);
+  for (int i = 1; i <= 30; i++)
+    g_hash_table_insert (f->script, g_strdup_printf ("ada%d@example.org#1", i), GUINT_TO_POINTER (401));
+  exec (f, "UPDATE accounts SET concurrency = 1");
+  id = create_job (f, "Hook");
+
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
+  /* refused requests were not sent: everything is still pending */
+  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 30);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE '%refused the credentials%Hook%'"), ==, 1);
+  g_assert_cmpuint (f->requests, ==, 3);
+  assert_counters_match (f);
+}
+
+static void
+test_pause_from_other_connection (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  add_donors (f, 600);
+  f->pause_after = 50;
+  id = create_job (f, "Hook");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_PAUSED);
+  /* in-flight requests were recorded; nothing is left claimed */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE state = 'claimed'"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, f->requests);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), <, 600);
+
+  /* resume: the rest goes, nobody twice */
+  f->pause_after = 0;
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 600);
+  g_assert_cmpuint (g_hash_table_size (f->seen), ==, 600);
+  g_assert_cmpuint (f->requests, ==, 600);
+  assert_counters_match (f);
+}
+
+static void
+test_signature (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sig = outreach_webhook_signature ("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                                                     "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
+                                                     "{\"test\": 2432232314}", 20);
+
+  /* the Standard Webhooks reference example */
+  g_assert_cmpstr (sig, ==, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+}
+
+static void
+test_folder_writes_eml (Fixture *f, gconstpointer data)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "mail", NULL);
+  g_autofree char *sql = g_strdup_printf ("UPDATE accounts SET settings = json_object ('path', '%s',"
+                                          " 'from', 'office@example.org') WHERE name = 'Folder'", folder);
+  g_autofree char *file = NULL;
+  g_autofree char *contents = NULL;
+  gint64 id;
+
+  add_donors (f, 3);
+  exec (f, sql);
+  id = create_job (f, "Folder");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 3);
+
+  file = g_build_filename (folder, "Spring appeal", "000002-ada2@example.org.eml", NULL);
+  g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Subject: Thank you, Ada2"));
+  g_assert_nonnull (strstr (contents, "X-Message-Id: "));
+  g_assert_nonnull (strstr (contents, "List-Unsubscribe: <https://example.org/u?d="));
+  g_assert_nonnull (strstr (contents, "multipart/alternative"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add ("/outreach/runner/" path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("webhook-delivers-once", test_webhook_delivers_once);
+  ADD ("retry-policy", test_retry_policy);
+  ADD ("refused-credentials-fail-job", test_refused_credentials_fail_job);
+  ADD ("pause-from-other-connection", test_pause_from_other_connection);
+  ADD ("webhook-signature", test_signature);
+  ADD ("folder-writes-eml", test_folder_writes_eml);
+#undef ADD
+
+  return g_test_run ();
+}
