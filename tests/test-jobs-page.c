@@ -1,0 +1,420 @@
+/* test-jobs-page.c — the Jobs page as a user sees it, under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "outreach-job-status-badge.h"
+#include "outreach-jobs-page.h"
+#include "outreach-test-util.h"
+#include "outreach-window.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  OutreachStore *store;
+  GtkWidget *window;
+  OutreachJobsPage *page;
+} Fixture;
+
+static const char seed_sql[] =
+  "INSERT INTO jobs (id, uuid, name, kind, status, created_at, updated_at, started_at, finished_at)"
+  " VALUES"
+  " (1, '00000000-0000-0000-0000-000000000001', 'Spring appeal', 'send', 'completed', 100, 200, 110, 200),"
+  " (2, '00000000-0000-0000-0000-000000000002', 'Gala invitation', 'send', 'running', 300, 310, 305, NULL),"
+  " (3, '00000000-0000-0000-0000-000000000003', 'Address check', 'verify', 'failed', 400, 420, 401, 420),"
+  " (4, '00000000-0000-0000-0000-000000000004', 'Thank you letters', 'send', 'cancelled', 500, 520, 501, 520),"
+  " (5, '00000000-0000-0000-0000-000000000005', 'Autumn appeal', 'send', 'paused', 600, 620, 601, NULL),"
+  " (6, '00000000-0000-0000-0000-000000000006', 'Draft newsletter', 'send', 'draft', 700, 700, NULL, NULL);"
+  "INSERT INTO job_recipients (job_id, address, state, updated_at) VALUES"
+  " (1, 'ada@example.org', 'sent', 150), (1, 'alan@example.org', 'failed', 160),"
+  " (2, 'grace@example.org', 'sent', 306), (2, 'barbara@example.org', 'pending', 300),"
+  " (5, 'edsger@example.org', 'pending', 600);";
+
+static void
+iterate (void)
+{
+  for (int i = 0; i < 30; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static GtkWidget *
+find_one (GtkWidget *root,
+          GType      type)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  g_assert_cmpuint (found->len, >=, 1);
+  return found->pdata[0];
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = outreach_test_make_tmp_dir ();
+  f->path = g_build_filename (f->dir, "outreach.db", NULL);
+  f->store = outreach_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (outreach_store_exec (f->store, seed_sql, &error));
+
+  f->window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (f->window); i++)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+  f->page = OUTREACH_JOBS_PAGE (find_one (f->window, OUTREACH_TYPE_JOBS_PAGE));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate ();
+  g_clear_object (&f->store);
+  outreach_test_remove_tree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* The counter buttons as "All 6|Active 2|…", as read on screen. */
+/* The status counters: toggle buttons holding a name and a count label. */
+static void
+collect_counters (Fixture   *f,
+                  GPtrArray *found)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (f->page), GTK_TYPE_TOGGLE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *child = gtk_button_get_child (buttons->pdata[i]);
+      if (GTK_IS_BOX (child) && GTK_IS_LABEL (gtk_widget_get_first_child (child)))
+        g_ptr_array_add (found, buttons->pdata[i]);
+    }
+}
+
+static char *
+counters (Fixture *f)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  GString *s = g_string_new (NULL);
+
+  collect_counters (f, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *box = gtk_button_get_child (buttons->pdata[i]);
+      GtkWidget *name = gtk_widget_get_first_child (box);
+      GtkWidget *count = gtk_widget_get_next_sibling (name);
+      g_string_append_printf (s, "%s%s %s", i ? "|" : "", gtk_label_get_text (GTK_LABEL (name)),
+                              gtk_label_get_text (GTK_LABEL (count)));
+    }
+  return g_string_free (s, FALSE);
+}
+
+static GtkToggleButton *
+counter_button (Fixture    *f,
+                const char *name)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  collect_counters (f, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *label = gtk_widget_get_first_child (gtk_button_get_child (buttons->pdata[i]));
+      if (g_str_equal (gtk_label_get_text (GTK_LABEL (label)), name))
+        return buttons->pdata[i];
+    }
+  g_assert_not_reached ();
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+static char *
+badge_texts (Fixture *f)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+  g_autoptr (GPtrArray) texts = g_ptr_array_new ();
+  GString *s = g_string_new (NULL);
+
+  collect (GTK_WIDGET (f->page), OUTREACH_TYPE_JOB_STATUS_BADGE, found);
+  for (guint i = 0; i < found->len; i++)
+    if (gtk_widget_get_mapped (found->pdata[i]))
+      g_ptr_array_add (texts, (gpointer) outreach_job_status_badge_get_text (found->pdata[i]));
+  g_ptr_array_sort (texts, compare_strings);
+  for (guint i = 0; i < texts->len; i++)
+    g_string_append_printf (s, "%s%s", i ? "|" : "", (const char *) texts->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+static guint
+n_rows (Fixture *f)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (outreach_jobs_page_get_selection (f->page)));
+}
+
+static void
+test_seeded_list (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *shown = counters (f);
+  g_autofree char *texts = badge_texts (f);
+
+  g_assert_cmpstr (shown, ==, "All 6|Active 2|Completed 1|Failed 1|Cancelled 1");
+  g_assert_cmpuint (n_rows (f), ==, 6);
+  g_assert_cmpstr (texts, ==, "Cancelled|Completed — 1 failed|Draft|Failed|Paused|Running");
+}
+
+static void
+test_filters_and_search (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkEditable *search = GTK_EDITABLE (find_one (GTK_WIDGET (f->page), GTK_TYPE_SEARCH_ENTRY));
+  g_autofree char *failed = NULL;
+  g_autofree char *active = NULL;
+  gint64 deadline;
+
+  gtk_toggle_button_set_active (counter_button (f, "Failed"), TRUE);
+  iterate ();
+  g_assert_cmpuint (n_rows (f), ==, 1);
+  failed = badge_texts (f);
+  g_assert_cmpstr (failed, ==, "Failed");
+
+  gtk_toggle_button_set_active (counter_button (f, "Active"), TRUE);
+  iterate ();
+  active = badge_texts (f);
+  g_assert_cmpstr (active, ==, "Paused|Running");
+
+  /* Search narrows within the filter, after the entry's short delay. */
+  gtk_toggle_button_set_active (counter_button (f, "All"), TRUE);
+  gtk_editable_set_text (search, "appeal");
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (n_rows (f) != 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_rows (f), ==, 2);
+
+  /* Nothing matches: the page says so. */
+  gtk_editable_set_text (search, "no such job");
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (n_rows (f) != 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+  {
+    AdwStatusPage *none = NULL;
+    g_autoptr (GPtrArray) pages = g_ptr_array_new ();
+    collect (GTK_WIDGET (f->page), ADW_TYPE_STATUS_PAGE, pages);
+    for (guint i = 0; i < pages->len; i++)
+      if (gtk_widget_get_mapped (pages->pdata[i]))
+        none = pages->pdata[i];
+    g_assert_nonnull (none);
+    g_assert_cmpstr (adw_status_page_get_title (none), ==, "No Matching Jobs");
+  }
+
+  /* The type filter. */
+  gtk_editable_set_text (search, "");
+  g_object_set (find_one (GTK_WIDGET (f->page), GTK_TYPE_DROP_DOWN), "selected", 2, NULL);
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (n_rows (f) != 1 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_rows (f), ==, 1);
+}
+
+static void
+test_sort_by_column (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (find_one (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+  g_autoptr (GtkColumnViewColumn) name = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
+  g_autoptr (GObject) first = NULL;
+  g_autoptr (GObject) last = NULL;
+
+  /* What a click on the Name header does. */
+  gtk_column_view_sort_by_column (view, name, GTK_SORT_ASCENDING);
+  iterate ();
+  first = g_list_model_get_item (G_LIST_MODEL (outreach_jobs_page_get_selection (f->page)), 0);
+  g_assert_cmpstr (outreach_job_query_item_get_data (OUTREACH_JOB_QUERY_ITEM (first))->name, ==,
+                   "Address check");
+
+  gtk_column_view_sort_by_column (view, name, GTK_SORT_DESCENDING);
+  iterate ();
+  last = g_list_model_get_item (G_LIST_MODEL (outreach_jobs_page_get_selection (f->page)), 0);
+  g_assert_cmpstr (outreach_job_query_item_get_data (OUTREACH_JOB_QUERY_ITEM (last))->name, ==,
+                   "Thank you letters");
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static char *
+status_of (Fixture *f,
+           gint64   id)
+{
+  g_autoptr (OutreachStore) other = outreach_store_open (f->path, NULL);
+  sqlite3_stmt *stmt = outreach_store_prepare (other, "SELECT status FROM jobs WHERE id = ?", NULL);
+  char *status = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return status;
+}
+
+static void
+test_bulk_cancel (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkSelectionModel *selection = outreach_jobs_page_get_selection (f->page);
+  AdwMessageDialog *dialog;
+  g_autofree char *gala = NULL, *autumn = NULL, *spring = NULL, *after = NULL;
+
+  gtk_toggle_button_set_active (counter_button (f, "Active"), TRUE);
+  iterate ();
+  g_assert_true (gtk_selection_model_select_all (selection));
+  iterate ();
+
+  /* Two selected: the action bar offers bulk actions. */
+  g_assert_true (gtk_action_bar_get_revealed (GTK_ACTION_BAR (find_one (GTK_WIDGET (f->page),
+                                                                        GTK_TYPE_ACTION_BAR))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "jobs.cancel", NULL));
+  iterate ();
+
+  /* Confirmation with counts: 2 jobs, 2 recipients not sent to yet. */
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Cancel 2 Jobs?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "2 recipients"));
+  adw_message_dialog_response (dialog, "confirm");
+  iterate ();
+
+  gala = status_of (f, 2);
+  autumn = status_of (f, 5);
+  spring = status_of (f, 1);
+  g_assert_cmpstr (gala, ==, "cancelled");
+  g_assert_cmpstr (autumn, ==, "cancelled");
+  g_assert_cmpstr (spring, ==, "completed");
+
+  /* The page follows: nothing active any more. */
+  for (int i = 0; i < 50 && n_rows (f) != 0; i++)
+    g_main_context_iteration (NULL, TRUE);
+  after = counters (f);
+  g_assert_cmpstr (after, ==, "All 6|Active 0|Completed 1|Failed 1|Cancelled 3");
+}
+
+static void
+test_other_process (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *before = counters (f);
+  g_autofree char *after = NULL;
+  gint64 deadline;
+
+  g_assert_cmpstr (before, ==, "All 6|Active 2|Completed 1|Failed 1|Cancelled 1");
+
+  /* The CLI (another connection) finishes the running job. */
+  {
+    g_autoptr (OutreachStore) other = outreach_store_open (f->path, NULL);
+    g_assert_true (outreach_store_exec (other,
+      "UPDATE job_recipients SET state = 'sent' WHERE address = 'barbara@example.org'", NULL));
+    g_assert_true (outreach_job_status_apply (other, 2, OUTREACH_JOB_STATUS_COMPLETED, NULL, NULL));
+  }
+
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  do
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_free (after);
+      after = counters (f);
+    }
+  while (g_strcmp0 (after, "All 6|Active 1|Completed 2|Failed 1|Cancelled 1") != 0 &&
+         g_get_monotonic_time () < deadline);
+  g_assert_cmpstr (after, ==, "All 6|Active 1|Completed 2|Failed 1|Cancelled 1");
+}
+
+static void
+test_open_detail (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (find_one (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint windows_before = g_list_model_get_n_items (toplevels);
+
+  /* Enter / double-click on a row. */
+  g_signal_emit_by_name (view, "activate", 0);
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before + 1);
+
+  /* Again: the same window is raised, not a second one. */
+  g_signal_emit_by_name (view, "activate", 0);
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before + 1);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (window != GTK_WINDOW (f->window) && !ADW_IS_MESSAGE_DIALOG (window))
+        {
+          g_assert_cmpstr (gtk_window_get_title (window), ==, "Draft newsletter");
+          gtk_window_destroy (window);
+          break;
+        }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add ("/outreach/jobs-page/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("seeded-list", test_seeded_list);
+  ADD ("filters-and-search", test_filters_and_search);
+  ADD ("sort-by-column", test_sort_by_column);
+  ADD ("bulk-cancel", test_bulk_cancel);
+  ADD ("other-process", test_other_process);
+  ADD ("open-detail", test_open_detail);
+#undef ADD
+
+  return g_test_run ();
+}
