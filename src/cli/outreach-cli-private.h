@@ -55,6 +55,8 @@ gboolean       outreach_cli_parse         (GOptionContext *context,
 
 /* The subcommands, one file each. */
 int outreach_cli_info (OutreachCli *cli, int argc, char **argv);
+int outreach_cli_donors (OutreachCli *cli, int argc, char **argv);
+int outreach_cli_suppress (OutreachCli *cli, int argc, char **argv);
 int outreach_cli_jobs (OutreachCli *cli, int argc, char **argv);
 int outreach_cli_accounts (OutreachCli *cli, int argc, char **argv);
 int outreach_cli_settings (OutreachCli *cli, int argc, char **argv);

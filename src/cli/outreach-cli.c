@@ -17,6 +17,9 @@
 
 static const OutreachCliCommand commands[] = {
   { "info", "", N_("Show the database path, schema version and row counts"), outreach_cli_info },
+  { "donors", "import|list|export …", N_("Import, list or export donors"), outreach_cli_donors },
+  { "suppress", "add|remove ADDRESS [--reason R] | list",
+    N_("Keep addresses that must never be sent to"), outreach_cli_suppress },
   { "settings", "[KEY [VALUE]]", N_("List, read or set a stored setting"), outreach_cli_settings },
   { "accounts", "add NAME --provider KIND [--set KEY=VALUE]… [--secret-env [KEY=]VAR]… | list | remove NAME | test NAME",
     N_("Add, list, remove or test delivery accounts"), outreach_cli_accounts },
