@@ -269,6 +269,32 @@ test_partial_recursion (void)
   g_string_free (json, TRUE);
 }
 
+/* Sections over a list nested in each other multiply: 10 items, 12 deep
+ * would be 10^12 renders of the innermost text. It stops, with an error. */
+static void
+test_exponential (void)
+{
+  g_autoptr (GString) source = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OutreachTemplate) template = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+
+  for (int i = 0; i < 12; i++)
+    g_string_append (source, "{{#list}}");
+  g_string_append (source, "x");
+  for (int i = 0; i < 12; i++)
+    g_string_append (source, "{{/list}}");
+  template = outreach_template_new (source->str, OUTREACH_TEMPLATE_TEXT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, "{\"list\": [0,1,2,3,4,5,6,7,8,9]}", -1, NULL));
+
+  g_assert_false (outreach_template_render_node (template, json_parser_get_root (parser), out, &error));
+  g_assert_error (error, OUTREACH_TEMPLATE_ERROR, OUTREACH_TEMPLATE_ERROR_TOO_LARGE);
+  g_assert_cmpuint (out->len, <=, OUTREACH_TEMPLATE_MAX_STEPS);
+  g_assert_cmpuint (out->len, >, 0);
+}
+
 typedef struct
 {
   OutreachTemplate *template;
@@ -353,6 +379,7 @@ main (int    argc,
   g_test_add_func ("/outreach/template/error-in-partial", test_error_in_partial);
   g_test_add_func ("/outreach/template/deep-nesting", test_deep_nesting);
   g_test_add_func ("/outreach/template/partial-recursion", test_partial_recursion);
+  g_test_add_func ("/outreach/template/exponential", test_exponential);
   g_test_add_func ("/outreach/template/threads", test_threads);
   g_test_add_func ("/outreach/template/fuzz-replay", test_fuzz_replay);
 

@@ -971,6 +971,74 @@ outreach_template_uses_field (OutreachTemplate *self,
   return g_strv_contains ((const char * const *) self->field_names, name);
 }
 
+static void
+collect_unguarded (Compiled   *compiled,
+                   GHashTable *names)
+{
+  /* open sections as (end index, first name part), innermost last */
+  g_autoptr (GArray) open_ends = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GPtrArray) open_names = g_ptr_array_new ();
+
+  for (guint i = 0; i < compiled->nodes->len; i++)
+    {
+      Node *node = &g_array_index (compiled->nodes, Node, i);
+      gboolean guarded = FALSE;
+
+      while (open_ends->len > 0 && g_array_index (open_ends, guint, open_ends->len - 1) <= i)
+        {
+          g_array_set_size (open_ends, open_ends->len - 1);
+          g_ptr_array_set_size (open_names, open_names->len - 1);
+        }
+
+      if (node->type == NODE_SECTION || node->type == NODE_INVERTED)
+        {
+          g_array_append_val (open_ends, node->end);
+          g_ptr_array_add (open_names, node->name.parts != NULL ? node->name.parts[0] : NULL);
+          continue;
+        }
+      if ((node->type != NODE_VARIABLE && node->type != NODE_RAW_VARIABLE) || node->name.parts == NULL)
+        continue;
+      for (guint k = 0; k < open_names->len; k++)
+        if (g_strcmp0 (g_ptr_array_index (open_names, k), node->name.parts[0]) == 0)
+          guarded = TRUE;
+      if (!guarded)
+        g_hash_table_add (names, node->name.parts[0]);
+    }
+}
+
+/**
+ * outreach_template_get_unguarded_fields:
+ *
+ * The fields the template writes out where an empty value would show:
+ * {{phone}} counts, {{#phone}}Call {{phone}}{{/phone}} does not.
+ *
+ * Returns: (transfer full): first name parts, sorted, no repeats
+ */
+GStrv
+outreach_template_get_unguarded_fields (OutreachTemplate *self)
+{
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer value;
+  GStrv result;
+  guint n = 0;
+
+  g_return_val_if_fail (OUTREACH_IS_TEMPLATE (self), NULL);
+
+  collect_unguarded (self->main, names);
+  g_hash_table_iter_init (&iter, self->partials);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value != NULL)
+      collect_unguarded (value, names);
+
+  result = g_new0 (char *, g_hash_table_size (names) + 1);
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, &value, NULL))
+    result[n++] = g_strdup (value);
+  qsort (result, n, sizeof (char *), compare_strings);
+  return result;
+}
+
 /* Rendering */
 
 #define MAX_CONTEXT (OUTREACH_TEMPLATE_MAX_DEPTH * 2 + 2)
@@ -997,6 +1065,10 @@ typedef struct
   guint n_stack;
   guint depth;            /* sections and partials entered */
   gboolean too_deep;
+  gboolean too_large;
+  gboolean stop;          /* too_deep or too_large: write nothing more */
+  guint steps;            /* nodes visited, against OUTREACH_TEMPLATE_MAX_STEPS */
+  gsize out_limit;        /* out->len may not pass this */
   const char *indent;     /* standalone partials: what goes before each line */
   gsize indent_len;
   gboolean at_line_start; /* the last template text written ended a line */
@@ -1405,7 +1477,7 @@ enter (RenderState *state)
 {
   if (state->depth >= OUTREACH_TEMPLATE_MAX_DEPTH * 2 || state->n_stack >= MAX_CONTEXT)
     {
-      state->too_deep = TRUE;
+      state->too_deep = state->stop = TRUE;
       return FALSE;
     }
   state->depth++;
@@ -1421,7 +1493,7 @@ render_section_with (RenderState    *state,
 {
   if (state->n_stack >= MAX_CONTEXT)
     {
-      state->too_deep = TRUE;
+      state->too_deep = state->stop = TRUE;
       return;
     }
   if (JSON_NODE_HOLDS_OBJECT (context))
@@ -1446,9 +1518,16 @@ render_range (RenderState    *state,
 {
   const Node *nodes = (const Node *) (void *) compiled->nodes->data;
 
-  for (guint i = start; i < end && !state->too_deep; i++)
+  for (guint i = start; i < end && !state->stop; i++)
     {
       const Node *node = &nodes[i];
+
+      if (G_UNLIKELY (++state->steps > OUTREACH_TEMPLATE_MAX_STEPS
+                      || state->out->len > state->out_limit))
+        {
+          state->too_large = state->stop = TRUE;
+          break;
+        }
 
       if (node->prefix_len > 0)
         {
@@ -1485,7 +1564,7 @@ render_range (RenderState    *state,
                     JsonArray *array = json_node_get_array (value);
                     guint length = json_array_get_length (array);
 
-                    for (guint k = 0; k < length && !state->too_deep; k++)
+                    for (guint k = 0; k < length && !state->stop; k++)
                       render_section_with (state, compiled, i + 1, node->end,
                                            json_array_get_element (array, k));
                   }
@@ -1577,6 +1656,10 @@ render (OutreachTemplate  *self,
   state.n_stack = 0;
   state.depth = 0;
   state.too_deep = FALSE;
+  state.too_large = FALSE;
+  state.stop = FALSE;
+  state.steps = 0;
+  state.out_limit = out->len + OUTREACH_TEMPLATE_MAX_OUTPUT;
   state.indent = NULL;
   state.indent_len = 0;
   state.at_line_start = TRUE;
@@ -1596,6 +1679,14 @@ render (OutreachTemplate  *self,
           out->str[i] = ' ';
     }
 
+  if (state.too_large)
+    {
+      g_set_error (error, OUTREACH_TEMPLATE_ERROR, OUTREACH_TEMPLATE_ERROR_TOO_LARGE,
+                   _("the template repeats itself too much for these fields (more than %d steps or "
+                     "%d MB); look for sections over lists nested inside each other"),
+                   OUTREACH_TEMPLATE_MAX_STEPS, OUTREACH_TEMPLATE_MAX_OUTPUT / (1024 * 1024));
+      return FALSE;
+    }
   if (state.too_deep)
     {
       g_set_error (error, OUTREACH_TEMPLATE_ERROR, OUTREACH_TEMPLATE_ERROR_TOO_DEEP,

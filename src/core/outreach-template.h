@@ -16,6 +16,7 @@ typedef enum
   OUTREACH_TEMPLATE_ERROR_SYNTAX,           /* unclosed tag or section, mismatched closing tag, bad delimiters… */
   OUTREACH_TEMPLATE_ERROR_UNKNOWN_PARTIAL,  /* {{> name}} with no partial of that name */
   OUTREACH_TEMPLATE_ERROR_TOO_DEEP,         /* sections or partials nested past OUTREACH_TEMPLATE_MAX_DEPTH */
+  OUTREACH_TEMPLATE_ERROR_TOO_LARGE,        /* a render past OUTREACH_TEMPLATE_MAX_STEPS or _MAX_OUTPUT */
 } OutreachTemplateError;
 
 typedef enum
@@ -37,6 +38,12 @@ typedef enum
 /* Sections nested in one template, and partials within partials while
  * rendering: deeper is an error (compile) or stops there (render). */
 #define OUTREACH_TEMPLATE_MAX_DEPTH 100
+
+/* One render stops after this many tags and texts, or this much output:
+ * sections over lists nested in each other multiply, and a template must
+ * never be able to hang a job. A real message is thousands of times less. */
+#define OUTREACH_TEMPLATE_MAX_STEPS 2000000
+#define OUTREACH_TEMPLATE_MAX_OUTPUT (64 * 1024 * 1024)
 
 /* Where a compile error is: @partial is NULL for the template itself,
  * else the name of the partial the error is in. Lines and columns count
@@ -79,7 +86,8 @@ void                outreach_template_render        (OutreachTemplate          *
                                                      JsonObject                *fields,
                                                      GString                   *out);
 /* The same, rendering with any JSON node as the root context; FALSE with
- * OUTREACH_TEMPLATE_ERROR_TOO_DEEP when partials recursed past the limit
+ * OUTREACH_TEMPLATE_ERROR_TOO_DEEP when partials recursed past the limit,
+ * or OUTREACH_TEMPLATE_ERROR_TOO_LARGE past the steps or output limits
  * (what was rendered up to there is still appended). */
 gboolean            outreach_template_render_node   (OutreachTemplate          *self,
                                                      JsonNode                  *root,
@@ -93,5 +101,8 @@ char               *outreach_template_render_to_string (OutreachTemplate       *
 const char * const *outreach_template_get_field_names (OutreachTemplate        *self);
 gboolean            outreach_template_uses_field      (OutreachTemplate        *self,
                                                        const char              *name);
+/* The fields written out where an empty value would show: not those only
+ * inside a section of the same name ({{#phone}}Call {{phone}}{{/phone}}). */
+GStrv               outreach_template_get_unguarded_fields (OutreachTemplate   *self);
 
 G_END_DECLS

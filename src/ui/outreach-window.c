@@ -12,6 +12,7 @@
 
 #include "outreach-donors-page.h"
 #include "outreach-jobs-page.h"
+#include "outreach-templates-page.h"
 
 struct _OutreachWindow
 {
@@ -134,6 +135,7 @@ outreach_window_class_init (OutreachWindowClass *klass)
 
   g_type_ensure (OUTREACH_TYPE_JOBS_PAGE);
   g_type_ensure (OUTREACH_TYPE_DONORS_PAGE);
+  g_type_ensure (OUTREACH_TYPE_TEMPLATES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/outreach/Outreach/outreach-window.ui");

@@ -1,0 +1,222 @@
+/* test-template-editor.c — the template editor and the Templates page, as a
+ * person uses them, in a real window under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "outreach-settings.h"
+#include "outreach-template-editor.h"
+#include "outreach-template-library.h"
+#include "outreach-templates-page.h"
+#include "outreach-test-util.h"
+
+typedef struct
+{
+  char *dir;
+  OutreachStore *store;
+  GtkWindow *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = outreach_test_make_tmp_dir ();
+  path = g_build_filename (fixture->dir, "outreach.db", NULL);
+  fixture->store = outreach_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (outreach_store_exec (fixture->store,
+    "INSERT INTO donors (id, first_name, last_name, email, extra, created_at, updated_at) VALUES "
+    "(3, 'Ada', 'Lovelace', 'ada@example.org', '{\"Favourite Program\": \"Rivers\"}', 1, 1),"
+    "(8, 'Grace', 'Hopper', 'grace@example.org', '{}', 1, 1)", &error));
+  g_assert_true (outreach_settings_set_string (fixture->store, OUTREACH_SETTING_ORG_NAME,
+                                               "Friends of the River", &error));
+  g_assert_cmpint (outreach_template_library_save (fixture->store, 0, "footer", "", "-- \n{{org_name}}\n",
+                                                   NULL, &error), >, 0);
+  g_assert_no_error (error);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1000, 700);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->store);
+  outreach_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+iterate (void)
+{
+  for (int i = 0; i < 20; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+/* Spins the main loop until @done says so, for at most @ms. */
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data, guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  return done (data);
+}
+
+static gboolean
+preview_mentions_lovelace (gpointer data)
+{
+  g_autofree char *text = outreach_template_editor_get_preview_text (data);
+  return strstr (text, "Lovelace") != NULL;
+}
+
+static void
+test_preview (Fixture       *fixture,
+              gconstpointer  data)
+{
+  OutreachTemplateEditor *editor = OUTREACH_TEMPLATE_EDITOR (outreach_template_editor_new ());
+  g_autofree char *subject = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *next_text = NULL;
+  g_autofree char *html = NULL;
+  const char *preview_html;
+
+  gtk_window_set_child (fixture->window, GTK_WIDGET (editor));
+  gtk_window_present (fixture->window);
+  outreach_template_editor_set_store (editor, fixture->store);
+  outreach_template_editor_set_message (editor, "Thanks, {{first_name}}!",
+                                        "Dear {{first_name}} ({{favourite_program}}),\n{{> footer}}",
+                                        "<p>Dear {{first_name}} &amp; <img src=\"https://tracker.example/x.png\"></p>");
+  iterate ();
+
+  /* the first donor, rendered */
+  g_assert_cmpint (outreach_template_editor_get_preview_donor (editor), ==, 3);
+  subject = outreach_template_editor_get_preview_subject (editor);
+  g_assert_cmpstr (subject, ==, "Thanks, Ada!");
+  text = outreach_template_editor_get_preview_text (editor);
+  g_assert_cmpstr (text, ==, "Dear Ada (Rivers),\n-- \nFriends of the River\n");
+  preview_html = outreach_template_editor_get_preview_html (editor);
+  g_assert_nonnull (preview_html);
+  /* no load may leave the preview */
+  g_assert_true (g_str_has_prefix (preview_html, "<meta http-equiv=\"Content-Security-Policy\" "
+                                                 "content=\"default-src 'none';"));
+  g_assert_nonnull (strstr (preview_html, "<p>Dear Ada &amp; <img"));
+  g_assert_true (outreach_template_editor_get_valid (editor));
+
+  /* next donor */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.next-donor", NULL);
+  iterate ();
+  g_assert_cmpint (outreach_template_editor_get_preview_donor (editor), ==, 8);
+  next_text = outreach_template_editor_get_preview_text (editor);
+  g_assert_cmpstr (next_text, ==, "Dear Grace (),\n-- \nFriends of the River\n");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.next-donor", NULL);
+  g_assert_cmpint (outreach_template_editor_get_preview_donor (editor), ==, 8);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.previous-donor", NULL);
+  g_assert_cmpint (outreach_template_editor_get_preview_donor (editor), ==, 3);
+
+  /* typing: the preview follows within the pause, without being asked */
+  outreach_template_editor_set_message (editor, "Hi", "Dear {{first_name}}", NULL);
+  g_assert_null (outreach_template_editor_get_preview_html (editor));
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor),
+                                                                    OUTREACH_TYPE_TEMPLATE_EDITOR,
+                                                                    "text_view")));
+  iterate ();
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.insert-field", "s", "last_name");
+  text = (g_free (text), outreach_template_editor_get_text_body (editor));
+  g_assert_cmpstr (text, ==, "Dear {{first_name}}{{last_name}}");
+  g_assert_true (wait_for (preview_mentions_lovelace, editor, 5000));
+
+  /* an error: shown with its place, the preview keeps the last good text */
+  outreach_template_editor_set_message (editor, "Hi", "Dear {{first_name}},\n{{#tags}}\n", NULL);
+  g_assert_false (outreach_template_editor_get_valid (editor));
+  g_assert_cmpstr (outreach_template_editor_get_error (editor), ==,
+                   "Text body, line 2, column 1: unclosed section: “tags” is never closed; "
+                   "add “{{/tags}}” where it ends");
+  html = outreach_template_editor_get_html_body (editor);
+  g_assert_null (html);
+
+  outreach_template_editor_set_message (editor, "Hi {{first_name", "ok", NULL);
+  g_assert_false (outreach_template_editor_get_valid (editor));
+  g_assert_true (g_str_has_prefix (outreach_template_editor_get_error (editor),
+                                   "Subject, line 1, column 4: unclosed tag"));
+  outreach_template_editor_set_message (editor, "Hi", "ok", NULL);
+  g_assert_true (outreach_template_editor_get_valid (editor));
+  g_assert_null (outreach_template_editor_get_error (editor));
+}
+
+static void
+test_page (Fixture       *fixture,
+           gconstpointer  data)
+{
+  GtkWidget *page = g_object_new (OUTREACH_TYPE_TEMPLATES_PAGE, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (OutreachSavedTemplate) saved = NULL;
+  OutreachTemplateEditor *editor;
+  GtkWidget *name_entry;
+
+  gtk_window_set_child (fixture->window, page);
+  gtk_window_present (fixture->window);
+  outreach_templates_page_set_store (OUTREACH_TEMPLATES_PAGE (page), fixture->store);
+  iterate ();
+
+  editor = OUTREACH_TEMPLATE_EDITOR (gtk_widget_get_template_child (page, OUTREACH_TYPE_TEMPLATES_PAGE, "editor"));
+  name_entry = GTK_WIDGET (gtk_widget_get_template_child (page, OUTREACH_TYPE_TEMPLATES_PAGE, "name_entry"));
+
+  /* the saved template is shown */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_entry)), ==, "footer");
+
+  /* new, then save */
+  gtk_widget_activate_action (page, "templates.new", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_entry)), ==, "");
+  gtk_editable_set_text (GTK_EDITABLE (name_entry), "Thank you");
+  outreach_template_editor_set_message (editor, "Thanks, {{first_name}}", "Dear {{first_name}}\n{{> footer}}", NULL);
+  iterate ();
+  gtk_widget_activate_action (page, "templates.save", NULL);
+  saved = outreach_template_library_get (fixture->store, "Thank you", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (saved->text_body, ==, "Dear {{first_name}}\n{{> footer}}");
+
+  /* a broken template cannot be saved */
+  outreach_template_editor_set_message (editor, "x", "{{#a}}", NULL);
+  g_assert_false (outreach_template_editor_get_valid (editor));
+  gtk_widget_activate_action (page, "templates.save", NULL);
+  {
+    g_autoptr (OutreachSavedTemplate) again = outreach_template_library_get (fixture->store, "Thank you", &error);
+    g_assert_cmpstr (again->text_body, ==, "Dear {{first_name}}\n{{> footer}}");
+  }
+
+  /* duplicate */
+  gtk_widget_activate_action (page, "templates.duplicate", NULL);
+  iterate ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_entry)), ==, "Thank you (copy)");
+  list = outreach_template_library_list (fixture->store, &error);
+  g_assert_cmpuint (list->len, ==, 3);
+
+  g_assert_true (outreach_templates_page_select (OUTREACH_TEMPLATES_PAGE (page), "footer"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_entry)), ==, "footer");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/outreach/template-editor/preview", Fixture, NULL, fixture_set_up, test_preview, fixture_tear_down);
+  g_test_add ("/outreach/template-editor/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
+
+  return g_test_run ();
+}
