@@ -216,9 +216,9 @@ update_donor_label (OutreachTemplateEditor *self)
       sqlite3_reset (stmt);
     }
 
-  /* Translators: "Ada Lovelace <ada@example.org> — 3 of 1,000" */
-  text = g_strdup_printf (_("%s — %'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT),
-                          name != NULL ? name : "", position, total);
+  /* Translators: "3 of 1,000: Ada Lovelace <ada@example.org>" */
+  text = g_strdup_printf (_("%'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT ": %s"),
+                          position, total, name != NULL ? name : "");
   gtk_label_set_text (self->donor_label, text);
 }
 
