@@ -55,6 +55,29 @@ handler (SoupServer        *server,
   guint status = 200;
 
   f->requests++;
+  if (g_str_has_prefix (path, "/email"))
+    {
+      /* Postmark's batch: every element OK except ada2's, an inactive recipient */
+      g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_autoptr (JsonNode) root = json_from_string (text, NULL);
+      JsonArray *array = json_node_get_array (root);
+      g_autoptr (GString) answer = g_string_new ("[");
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *to = json_object_get_string_member (json_array_get_object_element (array, i), "To");
+          if (i > 0)
+            g_string_append_c (answer, ',');
+          if (strstr (to, "<ada2@") != NULL)
+            g_string_append (answer, "{\"ErrorCode\":406,\"Message\":\"You tried to send to a recipient that has been marked as inactive.\"}");
+          else
+            g_string_append_printf (answer, "{\"ErrorCode\":0,\"Message\":\"OK\",\"MessageID\":\"pm-%u\"}", f->requests * 1000 + i);
+        }
+      g_string_append_c (answer, ']');
+      g_ptr_array_add (f->bodies, g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer->str, answer->len);
+      return;
+    }
   g_assert_nonnull (id);
   attempt = GPOINTER_TO_UINT (g_hash_table_lookup (f->attempts, id)) + 1;
   g_hash_table_insert (f->attempts, g_strdup (id), GUINT_TO_POINTER (attempt));
@@ -391,6 +414,31 @@ test_folder_writes_eml (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (contents, "multipart/alternative"));
 }
 
+static void
+test_postmark_batches (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (name, kind, settings, concurrency, created_at, updated_at)"
+                                          " VALUES ('Mark', 'postmark', json_object ('from', 'office@example.org',"
+                                          " 'base_url', '%s'), 2, 1, 1)", f->url);
+  const char *env = "OUTREACH_SECRET_MARK";
+  gint64 id;
+
+  add_donors (f, 700);
+  exec (f, sql);
+  g_setenv (env, "POSTMARK_API_TEST", TRUE);
+  id = create_job (f, "Mark");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_unsetenv (env);
+  /* 700 messages in batches of at most 500: at least two requests, few in all */
+  g_assert_cmpuint (f->requests, >=, 2);
+  g_assert_cmpuint (f->requests, <=, 6);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 699);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
+                                 " AND state = 'failed' AND last_error LIKE '%inactive%'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(DISTINCT provider_message_id) FROM job_recipients WHERE state = 'sent'"), ==, 699);
+  assert_counters_match (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,6 +451,7 @@ main (int argc, char **argv)
   ADD ("pause-from-other-connection", test_pause_from_other_connection);
   ADD ("webhook-signature", test_signature);
   ADD ("folder-writes-eml", test_folder_writes_eml);
+  ADD ("postmark-batches", test_postmark_batches);
 #undef ADD
 
   return g_test_run ();

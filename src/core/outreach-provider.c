@@ -18,6 +18,12 @@
 
 #include "outreach-job-log.h"
 #include "providers/outreach-folder-provider.h"
+#include "providers/outreach-jmap-provider.h"
+#include "providers/outreach-mailgun-provider.h"
+#include "providers/outreach-postmark-provider.h"
+#include "providers/outreach-sendgrid-provider.h"
+#include "providers/outreach-ses-provider.h"
+#include "providers/outreach-twilio-provider.h"
 #include "providers/outreach-webhook-provider.h"
 
 G_DEFINE_QUARK (outreach-provider-error-quark, outreach_provider_error)
@@ -43,10 +49,22 @@ typedef struct
 
 static const char *const folder_settings[] = { "path", NULL };
 static const char *const webhook_settings[] = { "url", "username", NULL };
+static const char *const mailgun_settings[] = { "domain", "region", NULL };
+static const char *const sendgrid_settings[] = { NULL };
+static const char *const postmark_settings[] = { "message_stream", NULL };
+static const char *const ses_settings[] = { "region", "access_key_id", "configuration_set", NULL };
+static const char *const jmap_settings[] = { "url", "username", NULL };
+static const char *const twilio_settings[] = { "account_sid", "from_number", "messaging_service_sid", NULL };
 
 static const ProviderKind kinds[] = {
   { "folder", outreach_folder_provider_get_type, folder_settings },
   { "webhook", outreach_webhook_provider_get_type, webhook_settings },
+  { "mailgun", outreach_mailgun_provider_get_type, mailgun_settings },
+  { "sendgrid", outreach_sendgrid_provider_get_type, sendgrid_settings },
+  { "postmark", outreach_postmark_provider_get_type, postmark_settings },
+  { "ses", outreach_ses_provider_get_type, ses_settings },
+  { "jmap", outreach_jmap_provider_get_type, jmap_settings },
+  { "twilio", outreach_twilio_provider_get_type, twilio_settings },
 };
 
 static const char *const common_settings[] = {
@@ -357,6 +375,81 @@ outreach_provider_deliver_local (OutreachProvider *self,
   g_return_if_fail (outreach_provider_is_local (self));
 
   OUTREACH_PROVIDER_GET_CLASS (self)->deliver_local (self, message, result);
+}
+
+gboolean
+outreach_provider_can_batch (OutreachProvider      *self,
+                             const OutreachMessage *first,
+                             const OutreachMessage *candidate)
+{
+  g_return_val_if_fail (OUTREACH_IS_PROVIDER (self), FALSE);
+
+  if (OUTREACH_PROVIDER_GET_CLASS (self)->can_batch == NULL)
+    return TRUE;
+  return OUTREACH_PROVIDER_GET_CLASS (self)->can_batch (self, first, candidate);
+}
+
+gboolean
+outreach_provider_prepare (OutreachProvider *self,
+                           SoupSession      *session,
+                           GError          **error)
+{
+  g_return_val_if_fail (OUTREACH_IS_PROVIDER (self), FALSE);
+
+  if (OUTREACH_PROVIDER_GET_CLASS (self)->prepare == NULL)
+    return TRUE;
+  return OUTREACH_PROVIDER_GET_CLASS (self)->prepare (self, session, error);
+}
+
+/**
+ * outreach_provider_set_body:
+ *
+ * Sets the request body and keeps it on the message, so a log excerpt can
+ * show what was sent.
+ */
+void
+outreach_provider_set_body (SoupMessage *request,
+                            const char  *content_type,
+                            GBytes      *body)
+{
+  soup_message_set_request_body_from_bytes (request, content_type, body);
+  g_object_set_data_full (G_OBJECT (request), "outreach-body", g_bytes_ref (body),
+                          (GDestroyNotify) g_bytes_unref);
+}
+
+GBytes *
+outreach_provider_json_body (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  gsize len = 0;
+  char *data;
+
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (data, len);
+}
+
+/* key=value&… with both parts percent-encoded (keys may repeat). */
+void
+outreach_form_append (GString    *form,
+                      const char *key,
+                      const char *value)
+{
+  if (form->len > 0)
+    g_string_append_c (form, '&');
+  g_string_append_uri_escaped (form, key, NULL, FALSE);
+  g_string_append_c (form, '=');
+  g_string_append_uri_escaped (form, value != NULL ? value : "", NULL, FALSE);
+}
+
+gboolean
+outreach_message_same_content (const OutreachMessage *a,
+                               const OutreachMessage *b)
+{
+  return g_string_equal (a->text, b->text) &&
+         (a->html == NULL) == (b->html == NULL) &&
+         (a->html == NULL || g_string_equal (a->html, b->html));
 }
 
 SoupMessage *
@@ -742,6 +835,37 @@ outreach_json_escape_append (GString    *out,
       run = p + 1;
     }
   g_string_append_len (out, run, p - run);
+}
+
+/**
+ * outreach_json_parse_bytes:
+ *
+ * Returns: (transfer full) (nullable): the JSON document in @body, or
+ *   %NULL when it is not JSON (a provider's HTML error page, say)
+ */
+JsonNode *
+outreach_json_parse_bytes (GBytes *body)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const char *data = body != NULL ? g_bytes_get_data (body, &len) : NULL;
+
+  if (data == NULL || len == 0 || !json_parser_load_from_data (parser, data, len, NULL) ||
+      json_parser_get_root (parser) == NULL)
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* A string member, or NULL when missing or not a string. */
+const char *
+outreach_json_string (JsonObject *object,
+                      const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
 }
 
 /* E.164: "+", a non-zero digit, up to 15 digits in all. */

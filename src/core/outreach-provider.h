@@ -85,6 +85,16 @@ struct _OutreachProviderClass
   void         (*deliver_local)  (OutreachProvider  *self,
                                   OutreachMessage   *message,
                                   OutreachDelivery  *result);
+  /* Whether @candidate can go in one request with @first (batch
+   * endpoints that share the content between recipients); default TRUE. */
+  gboolean     (*can_batch)      (OutreachProvider      *self,
+                                  const OutreachMessage *first,
+                                  const OutreachMessage *candidate);
+  /* Synchronous set-up in the job's thread before the first request
+   * (JMAP session discovery); may be NULL. */
+  gboolean     (*prepare)        (OutreachProvider  *self,
+                                  SoupSession       *session,
+                                  GError           **error);
   /* A harmless authenticated request for "Test connection", or NULL. */
   SoupMessage *(*build_test_request) (OutreachProvider *self,
                                       GError          **error);
@@ -121,6 +131,21 @@ void              outreach_provider_parse_response (OutreachProvider *self,
 void              outreach_provider_deliver_local (OutreachProvider  *self,
                                                    OutreachMessage   *message,
                                                    OutreachDelivery  *result);
+gboolean          outreach_provider_can_batch     (OutreachProvider      *self,
+                                                   const OutreachMessage *first,
+                                                   const OutreachMessage *candidate);
+gboolean          outreach_provider_prepare       (OutreachProvider  *self,
+                                                   SoupSession       *session,
+                                                   GError           **error);
+void              outreach_provider_set_body      (SoupMessage       *request,
+                                                   const char        *content_type,
+                                                   GBytes            *body);
+GBytes           *outreach_provider_json_body     (JsonBuilder       *builder);
+void              outreach_form_append            (GString           *form,
+                                                   const char        *key,
+                                                   const char        *value);
+gboolean          outreach_message_same_content   (const OutreachMessage *a,
+                                                   const OutreachMessage *b);
 SoupMessage      *outreach_provider_build_test_request (OutreachProvider *self,
                                                         GError          **error);
 void              outreach_provider_classify_transport (OutreachProvider *self,
@@ -168,6 +193,9 @@ void              outreach_provider_add_unsubscribe_headers (SoupMessageHeaders 
 void              outreach_json_escape_append     (GString           *out,
                                                    const char        *text,
                                                    gssize             len);
+JsonNode         *outreach_json_parse_bytes       (GBytes            *body);
+const char       *outreach_json_string            (JsonObject        *object,
+                                                   const char        *member);
 gboolean          outreach_address_is_e164        (const char        *address);
 
 G_END_DECLS

@@ -142,6 +142,7 @@ struct _Worker
   gboolean review;
 
   GQueue queue;             /* Claimed, not yet sent */
+  OutreachMessage *held;    /* rendered, could not join the last batch */
   guint in_flight;          /* requests */
   GArray *results;          /* Result */
   GSource *flush_source;
@@ -173,6 +174,7 @@ static void
 worker_free (Worker *w)
 {
   g_queue_clear_full (&w->queue, (GDestroyNotify) claimed_free);
+  g_clear_pointer (&w->held, outreach_message_free);
   if (w->results != NULL)
     g_array_unref (w->results);
   g_clear_object (&w->session);
@@ -861,12 +863,12 @@ pump (Worker *w)
       OutreachMessage **messages;
       gint64 wait;
 
-      if (g_queue_is_empty (&w->queue) && !claim (w))
+      if (g_queue_is_empty (&w->queue) && w->held == NULL && !claim (w))
         break;
-      if (g_queue_is_empty (&w->queue) || w->stopping)
+      if ((g_queue_is_empty (&w->queue) && w->held == NULL) || w->stopping)
         break;
 
-      n = MIN (w->max_batch, g_queue_get_length (&w->queue));
+      n = MIN (w->max_batch, g_queue_get_length (&w->queue) + (w->held != NULL));
       wait = take_tokens (w, n);
       if (wait > 0)
         {
@@ -875,13 +877,27 @@ pump (Worker *w)
           return;
         }
 
+      /* a batch is the held message and the next ones the provider can
+       * send in the same request; the first that cannot waits */
       messages = g_new0 (OutreachMessage *, n);
-      for (guint i = 0; i < n; i++)
-        {
-          Claimed *c = g_queue_pop_head (&w->queue);
-          messages[i] = render (w, c);
-          claimed_free (c);
-        }
+      {
+        guint max = n;
+        n = 0;
+        if (w->held != NULL)
+          messages[n++] = g_steal_pointer (&w->held);
+        while (n < max && !g_queue_is_empty (&w->queue))
+          {
+            Claimed *c = g_queue_pop_head (&w->queue);
+            OutreachMessage *m = render (w, c);
+            claimed_free (c);
+            if (n > 0 && !outreach_provider_can_batch (w->provider, messages[0], m))
+              {
+                w->held = m;
+                break;
+              }
+            messages[n++] = m;
+          }
+      }
 
       if (outreach_provider_is_local (w->provider))
         {
@@ -911,7 +927,7 @@ pump (Worker *w)
 
   if (w->in_flight == 0 && w->stopping)
     finish_loop (w);  /* what is still queued goes back in end_job */
-  else if (w->in_flight == 0 && g_queue_is_empty (&w->queue))
+  else if (w->in_flight == 0 && g_queue_is_empty (&w->queue) && w->held == NULL)
     {
         {
           gint64 at = next_retry_at (w);
@@ -1052,6 +1068,15 @@ release_unsent (Worker  *w,
 {
   gboolean cancelled = w->stopped_outside && w->outside_status == OUTREACH_JOB_STATUS_CANCELLED;
 
+  if (w->held != NULL)
+    {
+      Result r = { 0 };
+      r.id = w->held->recipient_id;
+      r.state = cancelled ? "cancelled" : "pending";
+      r.attempts = w->held->attempts - 1;
+      g_array_append_val (w->results, r);
+      g_clear_pointer (&w->held, outreach_message_free);
+    }
   while (!g_queue_is_empty (&w->queue))
     {
       Claimed *c = g_queue_pop_head (&w->queue);
@@ -1234,13 +1259,20 @@ run_job_thread (GTask        *task,
                                                     "user-agent", "Outreach/" PACKAGE_VERSION,
                                                     NULL);
       post_progress (w, TRUE);
-      {
-        GSource *idle = g_idle_source_new ();
-        g_source_set_callback (idle, pump_idle_cb, w, NULL);
-        g_source_attach (idle, w->context);
-        g_source_unref (idle);
-      }
-      g_main_loop_run (w->loop);
+      if (w->session != NULL && !outreach_provider_prepare (w->provider, w->session, &error))
+        {
+          fail_setup (w, error);
+          g_clear_error (&error);
+          w->done = TRUE;
+        }
+      else
+        {
+          GSource *idle = g_idle_source_new ();
+          g_source_set_callback (idle, pump_idle_cb, w, NULL);
+          g_source_attach (idle, w->context);
+          g_source_unref (idle);
+          g_main_loop_run (w->loop);
+        }
 
       if (w->flush_source != NULL)
         {
@@ -1252,7 +1284,7 @@ run_job_thread (GTask        *task,
           g_source_destroy (w->wake);
           g_clear_pointer (&w->wake, g_source_unref);
         }
-      if (!end_job (w, &error))
+      if (w->final_status != OUTREACH_JOB_STATUS_FAILED && !end_job (w, &error))
         {
           g_warning ("job %" G_GINT64_FORMAT ": %s", w->job_id, error->message);
           g_clear_error (&error);

@@ -246,7 +246,7 @@ outreach_webhook_provider_build_request (OutreachProvider *provider,
   if (self->password != NULL)
     outreach_provider_set_basic_auth (request, self->username, self->password);
 
-  soup_message_set_request_body_from_bytes (request, "application/json", bytes);
+  outreach_provider_set_body (request, "application/json", bytes);
   return g_steal_pointer (&request);
 }
 
