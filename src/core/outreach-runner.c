@@ -324,7 +324,8 @@ write_results (Worker  *w,
                              g_str_equal (r->state, "retry-wait")
                                ? _("Recipient %" G_GINT64_FORMAT ": attempt %u not taken, will retry: %s")
                                : _("Recipient %" G_GINT64_FORMAT ": attempt %u: %s"),
-                             r->id, r->attempts, r->error != NULL ? r->error : ""))
+                             r->id, g_str_equal (r->state, "pending") ? r->attempts + 1 : r->attempts,
+                             r->error != NULL ? r->error : ""))
         return FALSE;
     }
   return TRUE;
