@@ -1,0 +1,590 @@
+/* test-new-job.c — the new-job wizard driven as a person would, under Xvfb, to .eml files on disk
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "outreach-donor-picker.h"
+#include "outreach-new-job-message.h"
+#include "outreach-new-job-recipients.h"
+#include "outreach-new-job-review.h"
+#include "outreach-new-job-window.h"
+#include "outreach-test-util.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  char *out;
+  OutreachStore *store;
+} Fixture;
+
+static void
+exec_ok (OutreachStore *store,
+         const char    *sql)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (outreach_store_exec (store, sql, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  f->dir = outreach_test_make_tmp_dir ();
+  f->path = g_build_filename (f->dir, "outreach.db", NULL);
+  f->out = g_build_filename (f->dir, "out", NULL);
+  f->store = outreach_store_open (f->path, &error);
+  g_assert_no_error (error);
+
+  /* Four gala donors with an e-mail address (one asked not to be
+   * contacted, one suppressed), one with a phone only, one not at the gala. */
+  exec_ok (f->store,
+           "INSERT INTO donors (first_name, last_name, email, phone, city, tags, do_not_contact,"
+           " last_gift_amount, last_gift_date, created_at, updated_at) VALUES"
+           " ('Ada', 'Lovelace', 'ada@example.org', NULL, 'London', 'gala;board', 0, 25000, '2026-03-01', 1, 1),"
+           " ('Grace', 'Hopper', 'grace@example.org', NULL, 'Arlington', 'gala', 0, 5000, '2025-11-02', 1, 1),"
+           " ('Alan', 'Turing', 'alan@example.org', NULL, 'Wilmslow', 'board', 0, 1000, '2024-01-01', 1, 1),"
+           " ('Katherine', 'Johnson', NULL, '+15551234567', 'Hampton', 'gala', 0, NULL, NULL, 1, 1),"
+           " ('Mary', 'Jackson', 'mary@example.org', NULL, 'Hampton', 'gala', 1, 100, '2026-01-01', 1, 1),"
+           " ('Dorothy', 'Vaughan', 'dorothy@example.org', NULL, 'Hampton', 'gala', 0, 100, '2026-01-01', 1, 1);"
+           "INSERT INTO suppressions (address, reason, created_at) VALUES ('dorothy@example.org', 'unsubscribed', 1);"
+           "INSERT INTO jobs (uuid, name, status, created_at, updated_at)"
+           " VALUES ('11111111-2222-3333-4444-555555555555', 'Spring appeal', 'draft', 1, 1);");
+  sql = g_strdup_printf ("UPDATE accounts SET settings = json_object ('path', '%s') WHERE name = 'Folder'",
+                         f->out);
+  exec_ok (f->store, sql);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  outreach_test_remove_tree (f->dir);
+  g_free (f->out);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+/* ---- driving widgets ---- */
+
+static void
+iterate (void)
+{
+  for (int i = 0; i < 20; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  iterate ();
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static GtkWidget *
+find_nth (GtkWidget *root,
+          GType      type,
+          guint      n)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  g_assert_cmpuint (found->len, >, n);
+  return found->pdata[n];
+}
+
+static GtkWidget *
+find_entry (GtkWidget  *root,
+            const char *placeholder)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_ENTRY, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (gtk_entry_get_placeholder_text (found->pdata[i]), placeholder) == 0)
+      return found->pdata[i];
+  g_error ("No entry “%s”", placeholder);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_BUTTON, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (found->pdata[i]), label) == 0)
+      return found->pdata[i];
+  collect (root, GTK_TYPE_CHECK_BUTTON, found);
+  for (guint i = 0; i < found->len; i++)
+    if (GTK_IS_CHECK_BUTTON (found->pdata[i]) &&
+        g_strcmp0 (gtk_check_button_get_label (found->pdata[i]), label) == 0)
+      return found->pdata[i];
+  g_error ("No button “%s”", label);
+}
+
+static GtkWidget *
+find_row (GtkWidget  *root,
+          const char *title)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, ADW_TYPE_PREFERENCES_ROW, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (found->pdata[i]), title) == 0)
+      return found->pdata[i];
+  g_error ("No row “%s”", title);
+}
+
+static void
+type_text (GtkWidget  *editable,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (editable), text);
+  iterate ();
+}
+
+static GtkWidget *
+next_button (OutreachNewJobWindow *wizard)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (wizard), GTK_TYPE_BUTTON, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (gtk_actionable_get_action_name (found->pdata[i]), "wizard.next") == 0)
+      return found->pdata[i];
+  g_error ("No Next button");
+}
+
+static gboolean
+step_settled_cb (gpointer data)
+{
+  g_autofree char *blocker = outreach_new_job_window_dup_blocker (data);
+
+  return blocker == NULL || (strstr (blocker, "Counting") == NULL && strstr (blocker, "Checking") == NULL);
+}
+
+/* Next's state after the background counts and checks are in: NULL when
+ * it is on, else what the wizard says beside it. */
+static char *
+settled_blocker (OutreachNewJobWindow *wizard)
+{
+  char *blocker;
+
+  wait_for (step_settled_cb, wizard, "the step to settle");
+  blocker = outreach_new_job_window_dup_blocker (wizard);
+  /* The button follows the action; what it says follows the blocker. */
+  if (outreach_new_job_window_get_step (wizard) != OUTREACH_JOB_DRAFT_STEP_REVIEW)
+    g_assert_cmpint (gtk_widget_get_sensitive (next_button (wizard)), ==, blocker == NULL);
+  return blocker;
+}
+
+static void
+assert_blocked (OutreachNewJobWindow *wizard,
+                const char           *expected)
+{
+  g_autofree char *blocker = settled_blocker (wizard);
+
+  if (blocker == NULL || strstr (blocker, expected) == NULL)
+    g_error ("Next should say “%s”, it says “%s”", expected, blocker ? blocker : "(enabled)");
+  g_assert_false (gtk_widget_get_sensitive (next_button (wizard)));
+}
+
+static void
+assert_ready (OutreachNewJobWindow *wizard)
+{
+  g_autofree char *blocker = settled_blocker (wizard);
+
+  if (blocker != NULL)
+    g_error ("Next should be on, it says “%s”", blocker);
+  g_assert_true (gtk_widget_get_sensitive (next_button (wizard)));
+}
+
+static void
+press_next (OutreachNewJobWindow *wizard)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+  iterate ();
+}
+
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("OUTREACH_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+
+  if (dir == NULL)
+    return;
+  for (int i = 0; i < 30; i++)
+    {
+      iterate ();
+      g_usleep (10000);
+    }
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+static OutreachNewJobWindow *
+open_wizard (Fixture *f,
+             gint64   draft_id)
+{
+  g_autoptr (GError) error = NULL;
+  OutreachNewJobWindow *wizard = outreach_new_job_window_new (NULL, f->store, draft_id, &error);
+
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (wizard));
+  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (GTK_WIDGET (wizard)); i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
+  iterate ();
+  return wizard;
+}
+
+static GtkWidget *
+step_widget (OutreachNewJobWindow *wizard,
+             OutreachJobDraftStep  step)
+{
+  return outreach_new_job_window_get_step_widget (wizard, step);
+}
+
+static gint64
+query_int (Fixture    *f,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (f->store, sql, NULL);
+  gint64 value;
+
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* Step 1: by search and tag, with a bad filter on the way. */
+static void
+choose_gala_donors (OutreachNewJobWindow *wizard)
+{
+  GtkWidget *recipients = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_RECIPIENTS);
+  GtkWidget *picker = GTK_WIDGET (outreach_new_job_recipients_get_picker (OUTREACH_NEW_JOB_RECIPIENTS (recipients)));
+  OutreachDonorSelectionCounts counts;
+
+  assert_blocked (wizard, "Choose at least one donor");
+
+  type_text (find_nth (picker, GTK_TYPE_SEARCH_ENTRY, 0), "example.org");
+  type_text (find_entry (picker, "Tag"), "gala");
+  type_text (find_entry (picker, "Gave since (YYYY-MM-DD)"), "last spring");
+  assert_blocked (wizard, "“Gave since” needs a date like 2026-01-31");
+  type_text (find_entry (picker, "Gave since (YYYY-MM-DD)"), "");
+  type_text (find_entry (picker, "Last gift at least"), "a lot");
+  assert_blocked (wizard, "“Last gift at least” needs an amount");
+  type_text (find_entry (picker, "Last gift at least"), "");
+  assert_blocked (wizard, "Choose at least one donor");
+
+  g_signal_emit_by_name (find_button (picker, "Select _All Matching"), "clicked");
+  assert_ready (wizard);
+  g_assert_true (outreach_donor_picker_get_counts (OUTREACH_DONOR_PICKER (picker), &counts));
+  /* Ada, Grace, Mary (do-not-contact) and Dorothy (suppressed); Katherine
+   * has no e-mail address to match "example.org", Alan is not at the gala. */
+  g_assert_cmpint (counts.matching, ==, 4);
+  g_assert_cmpint (counts.selected, ==, 4);
+  g_assert_cmpint (counts.do_not_contact, ==, 1);
+  g_assert_cmpint (counts.suppressed, ==, 1);
+  g_assert_cmpint (counts.reachable, ==, 2);
+}
+
+static void
+write_message (OutreachNewJobWindow *wizard,
+               const char           *text)
+{
+  GtkWidget *message = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
+  GtkWidget *editor = outreach_new_job_message_get_editor (OUTREACH_NEW_JOB_MESSAGE (message));
+  GtkTextView *body = GTK_TEXT_VIEW (find_nth (editor, GTK_TYPE_TEXT_VIEW, 0));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (body), text, -1);
+  iterate ();
+}
+
+static void
+test_wizard_to_eml (Fixture       *f,
+                    gconstpointer  data)
+{
+  OutreachNewJobWindow *wizard = open_wizard (f, 0);
+  g_autoptr (GError) error = NULL;
+  g_auto (OutreachTestRun) run = { 0 };
+  g_autofree char *job_dir = NULL;
+  g_autofree char *id_text = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GString) emls = g_string_new (NULL);
+  GtkWidget *name, *editor, *message, *delivery, *body;
+  const char *file;
+  gint64 job_id;
+  guint n_files = 0;
+
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (find_nth (GTK_WIDGET (wizard), ADW_TYPE_WINDOW_TITLE, 0))),
+                   ==, "Step 1 of 5 — Recipients");
+  choose_gala_donors (wizard);
+  screenshot ("wizard-1-recipients.png");
+  press_next (wizard);
+
+  /* Step 2: a name is required; a name another job has only warns. */
+  g_assert_cmpint (outreach_new_job_window_get_step (wizard), ==, OUTREACH_JOB_DRAFT_STEP_NAME);
+  name = find_row (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_NAME), "Job name");
+  assert_blocked (wizard, "Give the job a name");
+  type_text (name, "   ");
+  assert_blocked (wizard, "Give the job a name");
+  type_text (name, "Spring appeal");
+  assert_ready (wizard);
+  {
+    g_autofree char *warning = outreach_new_job_step_dup_warning (OUTREACH_NEW_JOB_STEP (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_NAME)));
+    g_assert_nonnull (warning);
+    g_assert_nonnull (strstr (warning, "Another job is already called “Spring appeal”"));
+  }
+  type_text (name, "Gala thank-you");
+  assert_ready (wizard);
+  screenshot ("wizard-2-name.png");
+  press_next (wizard);
+
+  /* Step 3: the message, with a merge field inserted from the menu and a
+   * misspelt one that blocks Next until it is fixed. */
+  g_assert_cmpint (outreach_new_job_window_get_step (wizard), ==, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
+  message = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
+  editor = outreach_new_job_message_get_editor (OUTREACH_NEW_JOB_MESSAGE (message));
+  assert_blocked (wizard, "Write a subject");
+  type_text (find_nth (editor, GTK_TYPE_ENTRY, 0), "Thank you for the gala, {{first_name}}");
+  assert_blocked (wizard, "Write the text");
+  write_message (wizard, "Dear {{frist_name}},\n");
+  assert_blocked (wizard, "frist_name");
+  write_message (wizard, "Dear ");
+  body = find_nth (editor, GTK_TYPE_TEXT_VIEW, 0);
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (body));
+    GtkTextIter end;
+
+    gtk_widget_grab_focus (body);
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_place_cursor (buffer, &end);
+    iterate ();
+    g_assert_true (gtk_widget_activate_action (editor, "editor.insert-field", "s", "first_name"));
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, " {{last_name}},\nthank you for coming to the gala.\n", -1);
+    iterate ();
+  }
+  assert_ready (wizard);
+  g_assert_cmpstr (outreach_new_job_window_get_draft (wizard)->text, ==,
+                   "Dear {{first_name}} {{last_name}},\nthank you for coming to the gala.\n");
+  screenshot ("wizard-3-message.png");
+  press_next (wizard);
+
+  /* Step 4: the Folder account is there from the start; a bad schedule
+   * blocks; a test goes out to any address. */
+  g_assert_cmpint (outreach_new_job_window_get_step (wizard), ==, OUTREACH_JOB_DRAFT_STEP_DELIVERY);
+  delivery = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_DELIVERY);
+  g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (find_row (delivery, "_Send through")))),
+                   ==, "Folder (folder)");
+  assert_ready (wizard);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_nth (find_row (delivery, "S_chedule"), GTK_TYPE_CHECK_BUTTON, 0)), TRUE);
+  type_text (find_row (delivery, "Date (YYYY-MM-DD)"), "2026-02-30");
+  type_text (find_row (delivery, "Time (HH:MM, local time)"), "09:30");
+  assert_blocked (wizard, "Give the start as a date like");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_nth (find_row (delivery, "Send _now"), GTK_TYPE_CHECK_BUTTON, 0)), TRUE);
+  iterate ();
+  assert_ready (wizard);
+
+  type_text (find_row (delivery, "Send a test to…"), "me@example.net");
+  g_signal_emit_by_name (find_button (delivery, "Send _Test"), "clicked");
+  {
+    AdwActionRow *result = ADW_ACTION_ROW (find_row (delivery, "Result"));
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (g_strcmp0 (adw_action_row_get_subtitle (result), "Sending…") == 0 &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (result), "Sent to me@example.net"));
+  }
+  screenshot ("wizard-4-delivery.png");
+  press_next (wizard);
+
+  /* Step 5: the summary, then Launch. */
+  g_assert_cmpint (outreach_new_job_window_get_step (wizard), ==, OUTREACH_JOB_DRAFT_STEP_REVIEW);
+  assert_ready (wizard);
+  summary = outreach_new_job_review_dup_summary (OUTREACH_NEW_JOB_REVIEW (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_REVIEW)));
+  g_assert_nonnull (strstr (summary, "Recipients: 4 donors chosen; 2 will get the message. Excluded: 1 suppressed, 1 do-not-contact"));
+  g_assert_nonnull (strstr (summary, "Name: Gala thank-you\n"));
+  g_assert_nonnull (strstr (summary, "Account: Folder (folder)\n"));
+  g_assert_nonnull (strstr (summary, "When: Now\n"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next_button (wizard))), ==, "_Launch");
+  screenshot ("wizard-5-review.png");
+  press_next (wizard);
+  while (wizard != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+  screenshot ("wizard-6-launched.png");
+
+  /* The job and its recipients, in the database; the draft is gone. */
+  job_id = query_int (f, "SELECT id FROM jobs WHERE name = 'Gala thank-you'");
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE name = 'Gala thank-you'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT status = 'queued' AND total = 4 AND pending = 2 AND skipped = 2"
+                                 " AND account_id = (SELECT id FROM accounts WHERE name = 'Folder')"
+                                 " FROM jobs WHERE name = 'Gala thank-you'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE status = 'draft'"), ==, 1); /* Spring appeal */
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM job_recipients r JOIN jobs j ON j.id = r.job_id"
+                                 " WHERE j.name = 'Gala thank-you' AND r.state = 'pending'"
+                                 " AND r.address IN ('ada@example.org', 'grace@example.org')"), ==, 2);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM job_recipients r JOIN jobs j ON j.id = r.job_id"
+                                 " WHERE j.name = 'Gala thank-you' AND r.state = 'skipped'"
+                                 " AND r.address IN ('mary@example.org', 'dorothy@example.org')"), ==, 2);
+
+  /* Close the detail window the launch opened, then run the job as a
+   * person would from a terminal. */
+  {
+    GList *toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      gtk_window_destroy (l->data);
+    g_list_free (toplevels);
+    iterate ();
+  }
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
+  outreach_test_run_cli (&run, NULL, "--db", f->path, "jobs", "run", id_text, NULL);
+  if (run.exit_status != 0)
+    g_error ("jobs run: exit %d: %s", run.exit_status, run.err);
+
+  job_dir = g_build_filename (f->out, "Gala thank-you", NULL);
+  dir = g_dir_open (job_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((file = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *eml_path = g_build_filename (job_dir, file, NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_str_has_suffix (file, ".eml"));
+      g_assert_true (g_file_get_contents (eml_path, &contents, NULL, NULL));
+      g_string_append (emls, contents);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, ==, 2);
+  g_assert_nonnull (strstr (emls->str, "Dear Ada Lovelace,"));
+  g_assert_nonnull (strstr (emls->str, "Subject: Thank you for the gala, Ada"));
+  g_assert_nonnull (strstr (emls->str, "Dear Grace Hopper,"));
+  g_assert_nonnull (strstr (emls->str, "Subject: Thank you for the gala, Grace"));
+  g_assert_null (strstr (emls->str, "Mary"));
+  g_assert_null (strstr (emls->str, "Dorothy"));
+
+  /* The test message went to a folder of its own, not the job's. */
+  {
+    g_autofree char *test_dir = g_build_filename (f->out, "Gala thank-you (test)", NULL);
+
+    g_assert_true (g_file_test (test_dir, G_FILE_TEST_IS_DIR));
+  }
+}
+
+static void
+test_draft_reopens (Fixture       *f,
+                    gconstpointer  data)
+{
+  OutreachNewJobWindow *wizard = open_wizard (f, 0);
+  OutreachJobDraftStep step;
+  g_autofree char *draft_name = NULL;
+  gint64 draft_id;
+  GtkWidget *name;
+
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  choose_gala_donors (wizard);
+  press_next (wizard);
+  type_text (find_row (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_NAME), "Job name"), "Half done");
+  gtk_window_close (GTK_WINDOW (wizard));
+  iterate ();
+  g_assert_null (wizard);
+
+  /* Closing midway kept a draft job at the Name step… */
+  draft_id = outreach_job_draft_find_latest (f->store, &draft_name, &step, NULL);
+  g_assert_cmpint (draft_id, >, 0);
+  g_assert_cmpstr (draft_name, ==, "Half done");
+  g_assert_cmpint (step, ==, OUTREACH_JOB_DRAFT_STEP_NAME);
+
+  /* …which reopens there, with the same choices. */
+  wizard = open_wizard (f, draft_id);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  g_assert_cmpint (outreach_new_job_window_get_step (wizard), ==, OUTREACH_JOB_DRAFT_STEP_NAME);
+  name = find_row (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_NAME), "Job name");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "Half done");
+  assert_ready (wizard);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  iterate ();
+  assert_ready (wizard);
+
+  /* Escape asks before discarding; Discard removes the draft. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.escape", NULL));
+  iterate ();
+  {
+    GList *toplevels = gtk_window_list_toplevels ();
+    AdwMessageDialog *dialog = NULL;
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (ADW_IS_MESSAGE_DIALOG (l->data))
+        dialog = l->data;
+    g_list_free (toplevels);
+    g_assert_nonnull (dialog);
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard This Job?");
+    screenshot ("wizard-escape.png");
+    adw_message_dialog_response (dialog, "discard");
+  }
+  iterate ();
+  g_assert_null (wizard);
+  g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE name = 'Half done'"), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/outreach/new-job/wizard-to-eml", Fixture, NULL, fixture_set_up,
+              test_wizard_to_eml, fixture_tear_down);
+  g_test_add ("/outreach/new-job/draft-reopens", Fixture, NULL, fixture_set_up,
+              test_draft_reopens, fixture_tear_down);
+  return g_test_run ();
+}
