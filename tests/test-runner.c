@@ -439,6 +439,50 @@ test_postmark_batches (Fixture *f, gconstpointer data)
   assert_counters_match (f);
 }
 
+static void
+count_finished_cb (OutreachRunner *runner, gint64 job_id, OutreachJobStatus status, const char *error, guint *count)
+{
+  g_assert_cmpint (status, ==, OUTREACH_JOB_STATUS_COMPLETED);
+  /* parallel_jobs = 1: never two at once */
+  g_assert_cmpuint (outreach_runner_get_n_running (runner), <=, 1);
+  (*count)++;
+}
+
+static void
+test_auto_start_schedule (Fixture *f, gconstpointer data)
+{
+  g_autoptr (OutreachRunner) runner = outreach_runner_new (f->store);
+  g_autofree char *schedule = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 first, second;
+  guint finished = 0;
+
+  add_donors (f, 5);
+  exec (f, "UPDATE settings SET value = '1' WHERE key = 'parallel_jobs'");
+  first = create_job (f, "Hook");
+  second = create_job (f, "Hook");
+  schedule = g_strdup_printf ("UPDATE jobs SET scheduled_at = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
+                              now + 2, second);
+  exec (f, schedule);
+
+  g_signal_connect (runner, "job-finished", G_CALLBACK (count_finished_cb), &finished);
+  outreach_runner_set_auto_start (runner, TRUE);
+  while (finished < 2)
+    g_main_context_iteration (NULL, TRUE);
+  outreach_runner_set_auto_start (runner, FALSE);
+  while (outreach_runner_get_n_running (runner) > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE status = 'completed'"), ==, 2);
+  /* the scheduled one did not start before its time */
+  {
+    g_autofree char *q = g_strdup_printf ("SELECT started_at >= scheduled_at FROM jobs WHERE id = %" G_GINT64_FORMAT, second);
+    g_assert_cmpint (query_int (f, q), ==, 1);
+  }
+  (void) first;
+  g_assert_cmpuint (g_hash_table_size (f->seen), ==, 10);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -452,6 +496,7 @@ main (int argc, char **argv)
   ADD ("webhook-signature", test_signature);
   ADD ("folder-writes-eml", test_folder_writes_eml);
   ADD ("postmark-batches", test_postmark_batches);
+  ADD ("auto-start-schedule", test_auto_start_schedule);
 #undef ADD
 
   return g_test_run ();

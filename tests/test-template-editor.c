@@ -155,6 +155,45 @@ test_preview (Fixture       *fixture,
   g_assert_null (outreach_template_editor_get_error (editor));
 }
 
+static gboolean
+check_finished (gpointer data)
+{
+  const char *result = outreach_template_editor_get_check_result (data);
+  return result[0] != '\0' && !g_str_equal (result, "Checking…");
+}
+
+static void
+test_check (Fixture       *fixture,
+            gconstpointer  data)
+{
+  OutreachTemplateEditor *editor = OUTREACH_TEMPLATE_EDITOR (outreach_template_editor_new ());
+  const char *params[] = { "Ada", NULL };
+
+  gtk_window_set_child (fixture->window, GTK_WIDGET (editor));
+  gtk_window_present (fixture->window);
+  outreach_template_editor_set_store (editor, fixture->store);
+  outreach_template_editor_set_message (editor, "Hi {{frist_name}}",
+                                        "Dear {{first_name}}, {{favourite_program}}\n{{> footer}}", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.check", NULL);
+  g_assert_true (wait_for (check_finished, editor, 10000));
+  g_assert_cmpstr (outreach_template_editor_get_check_result (editor), ==,
+                   "Error: {{frist_name}} in the subject is not a merge field; did you mean {{first_name}}?\n"
+                   "Warning: {{favourite_program}} in the text body is empty for 1 of 2 donors, "
+                   "for example donor 8 (Grace Hopper <grace@example.org>)\n"
+                   "Warning: The text body has no unsubscribe link: add {{unsubscribe_url}} so donors "
+                   "can stop these e-mails");
+
+  /* only the chosen donors */
+  outreach_template_editor_set_selection (editor, "first_name = ?1", params);
+  outreach_template_editor_set_message (editor, "Hi", "{{favourite_program}} {{unsubscribe_url}}", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.check", NULL);
+  g_assert_true (wait_for (check_finished, editor, 10000));
+  g_assert_cmpstr (outreach_template_editor_get_check_result (editor), ==,
+                   "Warning: {{unsubscribe_url}} in the text body is empty for every donor: set it in "
+                   "Preferences, or with “outreach settings unsubscribe_url VALUE”");
+}
+
 static void
 test_page (Fixture       *fixture,
            gconstpointer  data)
@@ -216,6 +255,7 @@ main (int    argc,
   adw_init ();
 
   g_test_add ("/outreach/template-editor/preview", Fixture, NULL, fixture_set_up, test_preview, fixture_tear_down);
+  g_test_add ("/outreach/template-editor/check", Fixture, NULL, fixture_set_up, test_check, fixture_tear_down);
   g_test_add ("/outreach/template-editor/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
 
   return g_test_run ();

@@ -48,7 +48,10 @@ struct _OutreachRunner
   OutreachStore *store;     /* the owner's connection, for scheduling */
   GMainContext *context;    /* where signals are emitted */
   GHashTable *running;      /* job id → GCancellable */
+  GSource *auto_start;      /* checks for due jobs while set */
 };
+
+#define AUTO_START_INTERVAL_S 5
 
 G_DEFINE_FINAL_TYPE (OutreachRunner, outreach_runner, G_TYPE_OBJECT)
 
@@ -324,7 +327,8 @@ write_results (Worker  *w,
                              g_str_equal (r->state, "retry-wait")
                                ? _("Recipient %" G_GINT64_FORMAT ": attempt %u not taken, will retry: %s")
                                : _("Recipient %" G_GINT64_FORMAT ": attempt %u: %s"),
-                             r->id, r->attempts, r->error != NULL ? r->error : ""))
+                             r->id, g_str_equal (r->state, "pending") ? r->attempts + 1 : r->attempts,
+                             r->error != NULL ? r->error : ""))
         return FALSE;
     }
   return TRUE;
@@ -1318,6 +1322,9 @@ outreach_runner_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->running, g_hash_table_unref);
+  if (self->auto_start != NULL)
+    g_source_destroy (self->auto_start);
+  g_clear_pointer (&self->auto_start, g_source_unref);
 
   G_OBJECT_CLASS (outreach_runner_parent_class)->finalize (object);
 }
@@ -1383,6 +1390,14 @@ job_task_done_cb (GObject      *source,
   gssize status = g_task_propagate_int (G_TASK (result), &error);
 
   g_hash_table_remove (self->running, &job_id);
+  /* a slot is free: the next due job may start */
+  if (self->auto_start != NULL)
+    {
+      g_autoptr (GError) local = NULL;
+      outreach_runner_start_due (self, &local);
+      if (local != NULL)
+        g_warning ("%s", local->message);
+    }
   if (error != NULL)
     g_task_return_error (outer, error);
   else
@@ -1530,4 +1545,42 @@ outreach_runner_start_due (OutreachRunner *self,
       started++;
     }
   return started;
+}
+
+static gboolean
+auto_start_cb (gpointer data)
+{
+  OutreachRunner *self = data;
+  g_autoptr (GError) error = NULL;
+
+  outreach_runner_start_due (self, &error);
+  if (error != NULL)
+    g_warning ("%s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * outreach_runner_set_auto_start:
+ *
+ * While on, due jobs start by themselves (see the header). The app turns it
+ * on; the CLI's `jobs run` does not (it runs the one job it was given).
+ */
+void
+outreach_runner_set_auto_start (OutreachRunner *self,
+                                gboolean        auto_start)
+{
+  g_return_if_fail (OUTREACH_IS_RUNNER (self));
+
+  if (auto_start == (self->auto_start != NULL))
+    return;
+  if (!auto_start)
+    {
+      g_source_destroy (self->auto_start);
+      g_clear_pointer (&self->auto_start, g_source_unref);
+      return;
+    }
+  self->auto_start = g_timeout_source_new_seconds (AUTO_START_INTERVAL_S);
+  g_source_set_callback (self->auto_start, auto_start_cb, self, NULL);
+  g_source_attach (self->auto_start, self->context);
+  auto_start_cb (self);
 }

@@ -12,6 +12,10 @@
  *       (paused by a person, by another process, or waiting for review).
  *       @error is the job's error message or NULL.
  *
+ * With outreach_runner_set_auto_start() (the app), queued jobs start by
+ * themselves: now, when a running job ends, and scheduled ones at their
+ * time (checked every few seconds), up to the parallel_jobs setting.
+ *
  * Changes another process makes (the CLI pausing a job the app runs) are
  * noticed at the thread's next checkpoint (every group commit, ~100 ms).
  *
@@ -54,5 +58,7 @@ gboolean        outreach_runner_is_running        (OutreachRunner       *self,
 guint           outreach_runner_get_n_running     (OutreachRunner       *self);
 guint           outreach_runner_start_due         (OutreachRunner       *self,
                                                    GError              **error);
+void            outreach_runner_set_auto_start    (OutreachRunner       *self,
+                                                   gboolean              auto_start);
 
 G_END_DECLS

@@ -107,20 +107,19 @@ keyring_lookup (SecretService *service,
                    key, account_name);
       return NULL;
     }
-  if (secret_item_get_locked (items->data))
-    g_set_error (error, OUTREACH_SECRET_ERROR, OUTREACH_SECRET_ERROR_LOCKED,
-                 _("The keyring holding the secret “%s” of account “%s” is locked; unlock it "
-                   "(log in to the desktop), or give the secret in the environment variable %s"),
-                 key, account_name, outreach_secret_env_name (account_name, key));
-  else
+  if (!secret_item_get_locked (items->data))
     {
       g_autoptr (SecretValue) secret = secret_item_get_secret (items->data);
       if (secret != NULL)
         value = g_strdup (secret_value_get_text (secret));
-      else
-        g_set_error (error, OUTREACH_SECRET_ERROR, OUTREACH_SECRET_ERROR_LOCKED,
-                     _("The keyring did not give out the secret “%s” of account “%s”; is it locked?"),
-                     key, account_name);
+    }
+  if (value == NULL)
+    {
+      g_autofree char *env = outreach_secret_env_name (account_name, key);
+      g_set_error (error, OUTREACH_SECRET_ERROR, OUTREACH_SECRET_ERROR_LOCKED,
+                   _("The keyring holding the secret “%s” of account “%s” is locked; unlock it "
+                     "(log in to the desktop), or give the secret in the environment variable %s"),
+                   key, account_name, env);
     }
   g_list_free_full (items, g_object_unref);
   return value;

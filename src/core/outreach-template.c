@@ -1055,7 +1055,6 @@ typedef struct
   /* the root's string values by slot, once written: NULL until then */
   const char *memo_text[MAX_SLOTS];
   gsize memo_len[MAX_SLOTS];
-  gint8 memo_special[MAX_SLOTS];  /* -1 not known yet, 0 nothing to escape, 1 something */
   /* where in out the escaped text of a slot was first written, to copy it
    * from there the next time instead of escaping again */
   gsize memo_escaped_at[MAX_SLOTS];
@@ -1081,13 +1080,34 @@ out_append (GString    *out,
             const char *text,
             gsize       len)
 {
-  if (G_UNLIKELY (out->len + len >= out->allocated_len))
+  char *dst;
+
+  if (G_UNLIKELY (out->len + len + 16 >= out->allocated_len))
     {
       g_string_append_len (out, text, len);
       return;
     }
-  /* no NUL after each piece: render() terminates the string once */
-  memcpy (out->str + out->len, text, len);
+  /* No NUL after each piece: render() terminates the string once. Most
+   * pieces are a few bytes: two fixed-size, overlapping moves copy them
+   * without a call. */
+  dst = out->str + out->len;
+  if (len >= 8 && len <= 16)
+    {
+      memcpy (dst, text, 8);
+      memcpy (dst + len - 8, text + len - 8, 8);
+    }
+  else if (len >= 4 && len < 8)
+    {
+      memcpy (dst, text, 4);
+      memcpy (dst + len - 4, text + len - 4, 4);
+    }
+  else if (len < 4)
+    {
+      for (gsize i = 0; i < len; i++)
+        dst[i] = text[i];
+    }
+  else
+    memcpy (dst, text, len);
   out->len += len;
 }
 
@@ -1436,32 +1456,26 @@ write_root_string (RenderState *state,
         return FALSE;
       state->memo_text[slot] = text;
       state->memo_len[slot] = strlen (text);
-      state->memo_special[slot] = -1;
+      state->memo_escaped_len[slot] = G_MAXSIZE;
     }
   len = state->memo_len[slot];
 
   write_indent (state);
   if (escape)
     {
-      if (state->memo_special[slot] < 0)
+      if (state->memo_escaped_len[slot] == G_MAXSIZE)
         {
-          state->memo_special[slot] = has_special (text, len);
-          if (state->memo_special[slot])
-            {
-              state->memo_escaped_at[slot] = state->out->len;
-              append_escaped (state->out, text, len);
-              state->memo_escaped_len[slot] = state->out->len - state->memo_escaped_at[slot];
-              return TRUE;
-            }
+          /* escape once, and keep where the result went */
+          state->memo_escaped_at[slot] = state->out->len;
+          append_escaped (state->out, text, len);
+          state->memo_escaped_len[slot] = state->out->len - state->memo_escaped_at[slot];
         }
-      else if (state->memo_special[slot])
-        {
-          /* g_string_append_len copes with a source inside the string
-           * when it has to grow it */
-          out_append (state->out, state->out->str + state->memo_escaped_at[slot],
-                      state->memo_escaped_len[slot]);
-          return TRUE;
-        }
+      else
+        /* g_string_append_len copes with a source inside the string
+         * when it has to grow it */
+        out_append (state->out, state->out->str + state->memo_escaped_at[slot],
+                    state->memo_escaped_len[slot]);
+      return TRUE;
     }
   out_append (state->out, text, len);
   return TRUE;

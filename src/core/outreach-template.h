@@ -39,11 +39,12 @@ typedef enum
  * rendering: deeper is an error (compile) or stops there (render). */
 #define OUTREACH_TEMPLATE_MAX_DEPTH 100
 
-/* One render stops after this many tags and texts, or this much output:
- * sections over lists nested in each other multiply, and a template must
- * never be able to hang a job. A real message is thousands of times less. */
-#define OUTREACH_TEMPLATE_MAX_STEPS 2000000
-#define OUTREACH_TEMPLATE_MAX_OUTPUT (64 * 1024 * 1024)
+/* One render stops after this many tags and texts, or this much output
+ * (more than e-mail providers accept in a whole message): sections over
+ * lists nested in each other multiply, and a template must never be able
+ * to hang a job. A real message is hundreds of times less. */
+#define OUTREACH_TEMPLATE_MAX_STEPS 1000000
+#define OUTREACH_TEMPLATE_MAX_OUTPUT (4 * 1024 * 1024)
 
 /* Where a compile error is: @partial is NULL for the template itself,
  * else the name of the partial the error is in. Lines and columns count

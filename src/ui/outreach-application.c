@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "outreach-new-job-window.h"
 #include "outreach-window.h"
 
 struct _OutreachApplication
@@ -80,9 +81,51 @@ about_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* New Job (Ctrl+N): the wizard. With a draft job id (open-draft), the
+ * wizard carries on with that draft at the step it was left at. */
+static void
+open_wizard (OutreachApplication *self,
+             gint64               draft_id)
+{
+  g_autoptr (GError) error = NULL;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  OutreachNewJobWindow *wizard;
+
+  if (self->store == NULL)
+    return;
+  wizard = outreach_new_job_window_new (parent, self->store, draft_id, &error);
+  if (wizard == NULL)
+    {
+      g_autoptr (GNotification) notification = g_notification_new (_("Could not open the draft job"));
+
+      g_notification_set_body (notification, error->message);
+      g_application_send_notification (G_APPLICATION (self), NULL, notification);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+new_job_activated_cb (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  open_wizard (OUTREACH_APPLICATION (user_data), 0);
+}
+
+static void
+open_draft_activated_cb (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  open_wizard (OUTREACH_APPLICATION (user_data), g_variant_get_int64 (parameter));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated_cb },
   { "about", about_activated_cb },
+  { "new-job", new_job_activated_cb },
+  { "open-draft", open_draft_activated_cb, "x" },
 };
 
 static void
@@ -97,6 +140,8 @@ outreach_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-job",
+                                         (const char *[]) { "<Control>n", NULL });
 
   path = outreach_store_default_path ();
   self->store = outreach_store_open (path, &self->store_error);

@@ -22,6 +22,7 @@
 #include <webkit/webkit.h>
 
 #include "outreach-merge-fields.h"
+#include "outreach-template-check.h"
 #include "outreach-template-library.h"
 #include "outreach-template.h"
 
@@ -43,6 +44,9 @@ struct _OutreachTemplateEditor
   guint update_id;
   GtkWidget *last_focus;  /* where "Insert field" inserts */
   gboolean loading;       /* set_message is filling the buffers */
+  GCancellable *check_cancellable;
+  char *donor_where;      /* the check's selection; NULL: every donor */
+  GStrv donor_params;
 
   GtkEntry *subject_entry;
   GtkCheckButton *html_check;
@@ -50,6 +54,8 @@ struct _OutreachTemplateEditor
   GtkStack *body_stack;
   GtkSourceView *text_view;
   GtkSourceView *html_view;
+  GtkSpinner *check_spinner;
+  GtkLabel *check_label;
   GtkRevealer *error_revealer;
   GtkLabel *error_label;
   GtkLabel *donor_label;
@@ -437,6 +443,7 @@ schedule_update (OutreachTemplateEditor *self)
 static void
 content_changed_cb (OutreachTemplateEditor *self)
 {
+  gtk_label_set_text (self->check_label, "");
   if (self->loading)
     return;
   schedule_update (self);
@@ -500,6 +507,74 @@ step_donor_action (GtkWidget  *widget,
 }
 
 static void
+check_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (OutreachTemplateEditor) self = user_data;
+  g_autoptr (OutreachTemplateCheckReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  report = outreach_template_check_finish (OUTREACH_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_stop (self->check_spinner);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.check", TRUE);
+
+  if (report == NULL)
+    {
+      gtk_label_set_text (self->check_label, error->message);
+      return;
+    }
+  for (guint i = 0; i < report->issues->len; i++)
+    {
+      OutreachTemplateIssue *issue = g_ptr_array_index (report->issues, i);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: an error or a warning of the check, before its message */
+      g_string_append (text, issue->is_error ? _("Error: ") : _("Warning: "));
+      g_string_append (text, issue->message);
+    }
+  if (report->issues->len == 0)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                               "No problems found for %'" G_GINT64_FORMAT " donor",
+                                               "No problems found for %'" G_GINT64_FORMAT " donors",
+                                               report->n_donors),
+                            report->n_donors);
+  gtk_label_set_text (self->check_label, text->str);
+}
+
+static void
+check_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OutreachTemplateEditor *self = OUTREACH_TEMPLATE_EDITOR (widget);
+  g_autofree char *subject = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *html = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  self->check_cancellable = g_cancellable_new ();
+
+  subject = outreach_template_editor_get_subject (self);
+  text = outreach_template_editor_get_text_body (self);
+  html = outreach_template_editor_get_html_body (self);
+  gtk_label_set_text (self->check_label, _("Checking…"));
+  gtk_spinner_start (self->check_spinner);
+  gtk_widget_action_set_enabled (widget, "editor.check", FALSE);
+  outreach_template_check_async (self->store, subject, text, html, self->donor_where,
+                                 (const char * const *) self->donor_params, TRUE,
+                                 self->check_cancellable, check_done_cb, g_object_ref (self));
+}
+
+static void
 rebuild_field_menu (OutreachTemplateEditor *self)
 {
   g_autoptr (GMenu) menu = g_menu_new ();
@@ -556,6 +631,27 @@ outreach_template_editor_set_store (OutreachTemplateEditor *self,
   rebuild_field_menu (self);
   update_donor_label (self);
   update_preview (self);
+}
+
+/**
+ * outreach_template_editor_set_selection:
+ * @donor_where: (nullable): an SQL condition over `donors` (see
+ *   outreach_template_check()); NULL for every donor
+ * @params: (nullable): its ?1, ?2… values
+ *
+ * The donors "Check Against Donors" checks the message against.
+ */
+void
+outreach_template_editor_set_selection (OutreachTemplateEditor *self,
+                                        const char             *donor_where,
+                                        const char * const     *params)
+{
+  g_return_if_fail (OUTREACH_IS_TEMPLATE_EDITOR (self));
+
+  g_free (self->donor_where);
+  self->donor_where = g_strdup (donor_where);
+  g_strfreev (self->donor_params);
+  self->donor_params = g_strdupv ((char **) params);
 }
 
 void
@@ -700,6 +796,8 @@ outreach_template_editor_dispose (GObject *object)
   OutreachTemplateEditor *self = OUTREACH_TEMPLATE_EDITOR (object);
 
   g_clear_handle_id (&self->update_id, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), OUTREACH_TYPE_TEMPLATE_EDITOR);
   g_clear_object (&self->store);
 
@@ -714,6 +812,8 @@ outreach_template_editor_finalize (GObject *object)
   g_free (self->job_name);
   g_free (self->error);
   g_free (self->preview_html);
+  g_free (self->donor_where);
+  g_strfreev (self->donor_params);
 
   G_OBJECT_CLASS (outreach_template_editor_parent_class)->finalize (object);
 }
@@ -747,6 +847,8 @@ outreach_template_editor_class_init (OutreachTemplateEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, body_stack);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, text_view);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, html_view);
+  gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, check_spinner);
+  gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, check_label);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplateEditor, donor_label);
@@ -759,6 +861,7 @@ outreach_template_editor_class_init (OutreachTemplateEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.insert-field", "s", insert_field_action);
   gtk_widget_class_install_action (widget_class, "editor.previous-donor", NULL, step_donor_action);
   gtk_widget_class_install_action (widget_class, "editor.next-donor", NULL, step_donor_action);
+  gtk_widget_class_install_action (widget_class, "editor.check", NULL, check_action);
 }
 
 static void
@@ -804,4 +907,13 @@ outreach_template_editor_init (OutreachTemplateEditor *self)
 
   rebuild_field_menu (self);
   update_donor_label (self);
+}
+
+/* What the last "Check Against Donors" said ("" before any). */
+const char *
+outreach_template_editor_get_check_result (OutreachTemplateEditor *self)
+{
+  g_return_val_if_fail (OUTREACH_IS_TEMPLATE_EDITOR (self), NULL);
+
+  return gtk_label_get_text (self->check_label);
 }

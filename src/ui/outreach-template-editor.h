@@ -23,6 +23,12 @@ G_DECLARE_FINAL_TYPE (OutreachTemplateEditor, outreach_template_editor, OUTREACH
 GtkWidget  *outreach_template_editor_new             (void);
 void        outreach_template_editor_set_store       (OutreachTemplateEditor *self,
                                                       OutreachStore          *store);
+/* The donors "Check Against Donors" uses: an SQL condition over `donors`
+ * with ?1… from @params, as outreach_template_check() takes; NULL: all. */
+void        outreach_template_editor_set_selection   (OutreachTemplateEditor *self,
+                                                      const char             *donor_where,
+                                                      const char * const     *params);
+const char *outreach_template_editor_get_check_result (OutreachTemplateEditor *self);
 void        outreach_template_editor_set_job_name    (OutreachTemplateEditor *self,
                                                       const char             *job_name);
 

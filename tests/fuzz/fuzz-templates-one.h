@@ -50,8 +50,11 @@ fuzz_templates_one (const guint8 *data,
     g_hash_table_insert (partials, (gpointer) "p", partial);
     g_hash_table_insert (partials, (gpointer) "self", (gpointer) "[{{> self}}]");
 
+    /* each kind once; the text body also with the spec's lenient partials */
     for (int kind = OUTREACH_TEMPLATE_TEXT; kind <= OUTREACH_TEMPLATE_SUBJECT; kind++)
-      for (int lenient = 0; lenient <= 1; lenient++)
+      {
+        int lenient = kind == OUTREACH_TEMPLATE_TEXT;
+
         {
           g_auto (OutreachTemplateLocation) where = { 0 };
           g_autoptr (GError) error = NULL;
@@ -76,6 +79,8 @@ fuzz_templates_one (const guint8 *data,
             g_assert (strpbrk (out->str, "\r\n") == NULL);
           g_assert (strlen (out->str) <= out->len);
           (void) outreach_template_get_field_names (template);
+          (void) g_strfreev (outreach_template_get_unguarded_fields (template));
         }
+      }
   }
 }
