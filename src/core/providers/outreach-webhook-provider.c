@@ -22,6 +22,7 @@ struct _OutreachWebhookProvider
   OutreachProvider parent_instance;
 
   char *url;
+  GUri *uri;       /* parsed once, not per message */
   char *username;
   char *password;
   guchar *signing_key;
@@ -39,6 +40,7 @@ outreach_webhook_provider_finalize (GObject *object)
   OutreachWebhookProvider *self = OUTREACH_WEBHOOK_PROVIDER (object);
 
   g_free (self->url);
+  g_clear_pointer (&self->uri, g_uri_unref);
   g_free (self->username);
   g_free (self->password);
   g_free (self->signing_key);
@@ -78,6 +80,7 @@ outreach_webhook_provider_configure (OutreachProvider *provider,
   if (!outreach_provider_check_url (url, "url", error))
     return FALSE;
   self->url = g_strdup (url);
+  self->uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
 
   self->username = g_strdup (outreach_provider_setting (settings, "username"));
   if (self->username != NULL && *self->username != '\0')
@@ -159,7 +162,7 @@ outreach_webhook_provider_build_request (OutreachProvider *provider,
 {
   OutreachWebhookProvider *self = OUTREACH_WEBHOOK_PROVIDER (provider);
   OutreachMessage *message = messages[0];
-  g_autoptr (SoupMessage) request = soup_message_new ("POST", self->url);
+  g_autoptr (SoupMessage) request = self->uri != NULL ? soup_message_new_from_uri ("POST", self->uri) : NULL;
   SoupMessageHeaders *headers;
   GString *body;
   g_autoptr (GBytes) bytes = NULL;
