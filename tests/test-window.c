@@ -166,8 +166,12 @@ test_counts_from_store (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
                       GTK_COLUMN_VIEW (find_one (window, GTK_TYPE_COLUMN_VIEW))))), ==, 1);
   show_page (window, "donors");
+  /* The Donors page lists them (no empty state); its count says 2. */
+  for (int i = 0; i < 2000 && !has_mapped_label (window, "2 donors"); i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (has_mapped_label (window, "2 donors"));
   donors = visible_status_titles (window);
-  g_assert_cmpstr (donors, ==, "2 Donors");
+  g_assert_cmpstr (donors, ==, "");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

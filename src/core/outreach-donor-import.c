@@ -472,6 +472,7 @@ typedef struct
   OutreachDonorImportRowFunc func;
   gpointer user_data;
   guint max_samples;
+  GError *header_error;
 } PreviewState;
 
 static void
@@ -502,11 +503,29 @@ preview_record_cb (const OutreachCsvRecord *record,
 
   if (!state->header_done)
     {
+      g_autoptr (GError) header_error = NULL;
+
       state->header_done = TRUE;
-      return read_header (self, record, error);
+      if (read_header (self, record, &header_error))
+        return TRUE;
+      /* Without an address column the rows cannot be checked, but their
+       * samples still help the user say which column holds the address. */
+      if (!g_error_matches (header_error, OUTREACH_DONOR_ERROR, OUTREACH_DONOR_ERROR_NO_ADDRESS))
+        {
+          g_propagate_error (error, g_steal_pointer (&header_error));
+          return FALSE;
+        }
+      state->header_error = g_steal_pointer (&header_error);
+      return TRUE;
     }
   if (record_is_blank (record))
     return TRUE;
+  if (state->header_error != NULL)
+    {
+      self->n_rows++;
+      keep_sample (self, record, state->max_samples);
+      return self->samples->len < state->max_samples;
+    }
 
   self->n_rows++;
   /* The preview shows values as the file has them, before trimming. */
@@ -539,11 +558,21 @@ preview_internal (OutreachDonorImport       *self,
 {
   g_autoptr (OutreachCsvReader) reader = outreach_csv_reader_new (self->path, self->delimiter,
                                                                   self->encoding);
-  PreviewState state = { self, FALSE, func, user_data, max_samples };
+  PreviewState state = { self, FALSE, func, user_data, max_samples, NULL };
+  g_autoptr (GError) read_error = NULL;
 
   reset_report (self);
-  if (!outreach_csv_reader_read (reader, preview_record_cb, &state, cancellable, error))
-    return FALSE;
+  if (!outreach_csv_reader_read (reader, preview_record_cb, &state, cancellable, &read_error) &&
+      state.header_error == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
+    }
+  if (state.header_error != NULL)
+    {
+      g_propagate_error (error, state.header_error);
+      return FALSE;
+    }
   self->delimiter = outreach_csv_reader_get_delimiter (reader);
   return TRUE;
 }

@@ -13,8 +13,11 @@ G_BEGIN_DECLS
 #define OUTREACH_TYPE_DONORS_PAGE (outreach_donors_page_get_type ())
 G_DECLARE_FINAL_TYPE (OutreachDonorsPage, outreach_donors_page, OUTREACH, DONORS_PAGE, GtkWidget)
 
-void outreach_donors_page_set_store (OutreachDonorsPage *self,
-                                      OutreachStore    *store);
-void outreach_donors_page_reload    (OutreachDonorsPage *self);
+void       outreach_donors_page_set_store   (OutreachDonorsPage *self,
+                                             OutreachStore      *store);
+void       outreach_donors_page_reload      (OutreachDonorsPage *self);
+GtkWindow *outreach_donors_page_import_file (OutreachDonorsPage *self,
+                                             const char         *path);
+GListModel *outreach_donors_page_get_model  (OutreachDonorsPage *self);
 
 G_END_DECLS
