@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 
 #include "outreach-settings.h"
 #include "outreach-template-editor.h"
@@ -195,6 +196,77 @@ test_check (Fixture       *fixture,
 }
 
 static void
+count_request_cb (SoupServer        *server,
+                  SoupServerMessage *message,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  guint *requests = user_data;
+
+  (*requests)++;
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "image/gif", SOUP_MEMORY_STATIC, "GIF89a", 6);
+}
+
+static gboolean
+web_view_loaded (gpointer data)
+{
+  gboolean loading = TRUE;
+  double progress = 0;
+  GtkWidget *view = outreach_template_editor_get_html_preview (data);
+
+  if (view == NULL)
+    return FALSE;
+  g_object_get (view, "is-loading", &loading, "estimated-load-progress", &progress, NULL);
+  return !loading && progress >= 1.0;
+}
+
+/* A template cannot phone home from the preview: images, styles, scripts
+ * and frames from a real server on loopback are never fetched. */
+static void
+test_html_preview_loads_nothing (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  OutreachTemplateEditor *editor = OUTREACH_TEMPLATE_EDITOR (outreach_template_editor_new ());
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSList) uris = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *html = NULL;
+  guint requests = 0;
+
+  soup_server_add_handler (server, NULL, count_request_cb, &requests, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  html = g_strdup_printf ("<html><head><link rel=\"stylesheet\" href=\"%scss\">"
+                          "<script src=\"%sjs\"></script></head><body>"
+                          "<p>Dear {{first_name}}</p><img src=\"%simg?d={{donor_id}}\">"
+                          "<iframe src=\"%sframe\"></iframe>"
+                          "<p style=\"background: url(%sbg)\">x</p></body></html>",
+                          base, base, base, base, base);
+
+  gtk_window_set_child (fixture->window, GTK_WIDGET (editor));
+  gtk_window_present (fixture->window);
+  outreach_template_editor_set_store (editor, fixture->store);
+  outreach_template_editor_set_message (editor, "Hi", "Hi", html);
+  g_assert_nonnull (strstr (outreach_template_editor_get_preview_html (editor), "<p>Dear Ada</p>"));
+
+  g_assert_true (wait_for (web_view_loaded, editor, 20000));
+  /* give any load that slipped through time to arrive */
+  for (int i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpuint (requests, ==, 0);
+}
+
+static void
 test_page (Fixture       *fixture,
            gconstpointer  data)
 {
@@ -256,6 +328,8 @@ main (int    argc,
 
   g_test_add ("/outreach/template-editor/preview", Fixture, NULL, fixture_set_up, test_preview, fixture_tear_down);
   g_test_add ("/outreach/template-editor/check", Fixture, NULL, fixture_set_up, test_check, fixture_tear_down);
+  g_test_add ("/outreach/template-editor/html-preview-loads-nothing", Fixture, NULL, fixture_set_up,
+              test_html_preview_loads_nothing, fixture_tear_down);
   g_test_add ("/outreach/template-editor/page", Fixture, NULL, fixture_set_up, test_page, fixture_tear_down);
 
   return g_test_run ();

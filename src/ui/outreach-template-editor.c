@@ -917,3 +917,11 @@ outreach_template_editor_get_check_result (OutreachTemplateEditor *self)
 
   return gtk_label_get_text (self->check_label);
 }
+
+GtkWidget *
+outreach_template_editor_get_html_preview (OutreachTemplateEditor *self)
+{
+  g_return_val_if_fail (OUTREACH_IS_TEMPLATE_EDITOR (self), NULL);
+
+  return (GtkWidget *) self->web_view;
+}

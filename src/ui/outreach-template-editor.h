@@ -50,6 +50,8 @@ gint64      outreach_template_editor_get_preview_donor (OutreachTemplateEditor *
 char       *outreach_template_editor_get_preview_subject (OutreachTemplateEditor *self);
 char       *outreach_template_editor_get_preview_text  (OutreachTemplateEditor *self);
 const char *outreach_template_editor_get_preview_html  (OutreachTemplateEditor *self);
+/* The HTML preview's WebKitWebView, NULL until an HTML body was shown. */
+GtkWidget  *outreach_template_editor_get_html_preview  (OutreachTemplateEditor *self);
 /* Updates the preview now instead of after the typing pause. */
 void        outreach_template_editor_update_now      (OutreachTemplateEditor *self);
 
