@@ -385,7 +385,9 @@ count_empty (OutreachStore               *store,
     }
   g_string_append_printf (sql, " FROM donors WHERE (%s) AND id BETWEEN :lo AND :hi", where);
 
-  stmt = outreach_store_prepare (store, "SELECT min (id), max (id), count(*) > 50000 FROM donors", error);
+  /* min and max of the rowid cost nothing; count(*) would be a scan */
+  stmt = outreach_store_prepare (store, "SELECT min (id), max (id), max (id) - min (id) > 50000 FROM donors",
+                                 error);
   if (stmt == NULL)
     return FALSE;
   if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
