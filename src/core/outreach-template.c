@@ -671,16 +671,12 @@ collect_field_names (Compiled   *compiled,
     }
 }
 
+/* The first two bytes only: no strlen for the members a render walks;
+ * names that share them are told apart by strcmp, which stops early. */
 static inline guint
-slot_key_hash (const char *key,
-               gsize       len)
+slot_key_hash (const char *key)
 {
-  guint h = (guint) len;
-
-  h = h * 31 + (guchar) key[0];
-  h = h * 31 + (guchar) key[len - 1];
-  h = h * 31 + (guchar) key[len / 2];
-  return h;
+  return (guint) (guchar) key[0] * 31 + (guchar) (key[0] != '\0' ? key[1] : 0);
 }
 
 static void
@@ -694,7 +690,7 @@ build_slot_table (OutreachTemplate *self)
   for (guint slot = 0; slot < self->n_slots; slot++)
     {
       gsize len = strlen (self->slot_names[slot]);
-      guint h = slot_key_hash (self->slot_names[slot], len) & self->slot_table_mask;
+      guint h = slot_key_hash (self->slot_names[slot]) & self->slot_table_mask;
 
       /* names longer than 255 bytes are left to the plain look-up */
       if (len > 255)
@@ -710,17 +706,13 @@ static inline guint
 find_slot (OutreachTemplate *self,
            const char       *key)
 {
-  gsize len = strlen (key);
-  guint h;
+  guint h = slot_key_hash (key) & self->slot_table_mask;
 
-  if (len == 0 || len > 255)
-    return NO_SLOT;
-  h = slot_key_hash (key, len) & self->slot_table_mask;
   while (self->slot_table[h] != 0)
     {
       guint slot = self->slot_table[h] - 1;
 
-      if (self->slot_name_lens[slot] == len && memcmp (self->slot_names[slot], key, len) == 0)
+      if (strcmp (self->slot_names[slot], key) == 0)
         return slot;
       h = (h + 1) & self->slot_table_mask;
     }
