@@ -147,11 +147,25 @@ struct _Worker
   gboolean retry_ambiguous;
   gboolean review;
 
-  GQueue queue;             /* Claimed, not yet sent */
-  OutreachMessage *held;    /* rendered, could not join the last batch */
+  /* The feeder thread does the database work and the rendering, so that
+   * this thread only sends: it claims, renders into `ready`, and writes
+   * the results that `record` leaves in `incoming` (group commit). The
+   * fields below the mutex are shared; the rest belong to one side. */
+  GMutex mutex;
+  GCond cond;
+  GThread *feeder;
+  GQueue ready;             /* OutreachMessage*, rendered, claimed, not yet sent */
+  GArray *incoming;         /* Result, from the sending thread */
+  guint64 results_seq;      /* bumped for every result */
+  gboolean exhausted;       /* the feeder's last claim found nothing to claim… */
+  guint64 exhausted_seq;    /* …after writing the results up to this one */
+  gint64 next_retry;        /* …and the earliest retry-wait is then (s), or 0 */
+  gboolean quit;            /* the feeder ends */
+  guint low_water;          /* the feeder claims more when `ready` is shorter */
+
+  GArray *results;          /* Result: the feeder's batch being written */
+  OutreachMessage *held;    /* sending side: could not join the last batch */
   guint in_flight;          /* requests */
-  GArray *results;          /* Result */
-  GSource *flush_source;
   GSource *wake;
   gboolean pumping;
 
@@ -179,7 +193,11 @@ now_ms (void)
 static void
 worker_free (Worker *w)
 {
-  g_queue_clear_full (&w->queue, (GDestroyNotify) claimed_free);
+  g_queue_clear_full (&w->ready, (GDestroyNotify) outreach_message_free);
+  if (w->incoming != NULL)
+    g_array_unref (w->incoming);
+  g_mutex_clear (&w->mutex);
+  g_cond_clear (&w->cond);
   g_clear_pointer (&w->held, outreach_message_free);
   if (w->results != NULL)
     g_array_unref (w->results);
@@ -359,27 +377,25 @@ checkpoint_locked (Worker  *w,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, w->job_id);
   rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  if (rc == SQLITE_ROW)
     {
-      /* deleted under us: nothing to record any more */
-      sqlite3_reset (stmt);
-      w->stopping = TRUE;
-      w->stopped_outside = TRUE;
-      w->outside_status = OUTREACH_JOB_STATUS_CANCELLED;
-      return TRUE;
+      outreach_job_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status);
+      ours = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), outreach_job_lease_owner_self ()) == 0;
     }
-  outreach_job_status_from_string ((const char *) sqlite3_column_text (stmt, 0), &status);
-  ours = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), outreach_job_lease_owner_self ()) == 0;
+  else
+    ours = FALSE; /* deleted under us: nothing to record any more */
   sqlite3_reset (stmt);
 
   if (status != OUTREACH_JOB_STATUS_RUNNING || !ours)
     {
-      w->stopping = TRUE;
+      g_mutex_lock (&w->mutex);
       if (!w->stopped_outside)
         g_debug ("job %" G_GINT64_FORMAT " became %s elsewhere; stopping",
                  w->job_id, outreach_job_status_to_string (status));
+      w->stopping = TRUE;
       w->stopped_outside = TRUE;
       w->outside_status = status;
+      g_mutex_unlock (&w->mutex);
       return TRUE;
     }
   return outreach_job_lease_renew (w->store, w->job_id, error);
@@ -399,63 +415,29 @@ worker_database_failed (Worker       *w,
                         const GError *error)
 {
   g_warning ("job %" G_GINT64_FORMAT ": %s", w->job_id, error->message);
+  g_mutex_lock (&w->mutex);
   w->stopping = TRUE;
   if (w->fail_message == NULL)
     w->fail_message = g_strdup (error->message);
-}
-
-static gboolean
-flush (Worker *w)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (!outreach_store_begin (w->store, &error))
-    goto fail;
-  if (!write_results (w, &error) ||
-      !(w->stopped_outside || checkpoint_locked (w, &error)) ||
-      !outreach_store_commit (w->store, &error))
-    {
-      outreach_store_rollback (w->store);
-      goto fail;
-    }
-  clear_results (w);
-  post_progress (w, FALSE);
-  return TRUE;
-
-fail:
-  worker_database_failed (w, error);
-  return FALSE;
+  g_mutex_unlock (&w->mutex);
 }
 
 static void pump (Worker *w);
 
-static gboolean
-flush_timeout_cb (gpointer data)
-{
-  Worker *w = data;
-
-  g_clear_pointer (&w->flush_source, g_source_unref);
-  flush (w);
-  pump (w);
-  return G_SOURCE_REMOVE;
-}
-
+/* Sending side: a result for the next group commit. */
 static void
-add_result (Worker     *w,
-            Result     *r)
+add_result (Worker *w,
+            Result *r)
 {
-  g_array_append_val (w->results, *r);
-  if (w->results->len >= FLUSH_RESULTS)
-    flush (w);
-  else if (w->flush_source == NULL)
-    {
-      w->flush_source = g_timeout_source_new (FLUSH_INTERVAL_MS);
-      g_source_set_callback (w->flush_source, flush_timeout_cb, w, NULL);
-      g_source_attach (w->flush_source, w->context);
-    }
+  g_mutex_lock (&w->mutex);
+  g_array_append_val (w->incoming, *r);
+  w->results_seq++;
+  if (w->incoming->len >= FLUSH_RESULTS)
+    g_cond_signal (&w->cond);
+  g_mutex_unlock (&w->mutex);
 }
 
-/* ---- claiming ---- */
+/* ---- claiming (feeder) ---- */
 
 static const char *const claim_sql[] = {
   /* retries that are due first, so they are not starved by new recipients */
@@ -483,23 +465,29 @@ compare_claimed (gconstpointer a,
   return ca->id < cb->id ? -1 : ca->id > cb->id;
 }
 
-/* One transaction: pending results, the checkpoint, then a claim. */
-static gboolean
-claim (Worker *w)
+/* One transaction: the results in w->results, the checkpoint (status,
+ * lease), then a claim of up to @want recipients. Returns the claimed
+ * rows in recipient order (empty on a database error, which stops the job). */
+static GPtrArray *
+commit_and_claim (Worker *w,
+                  guint   want)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  GPtrArray *rows = g_ptr_array_new ();
   gint64 now = now_ms () / 1000;
-  guint want = CLAIM_BATCH;
+  gboolean stopped;
   int rc;
 
   if (!outreach_store_begin (w->store, &error))
     goto fail;
-  if (!write_results (w, &error) ||
-      !(w->stopped_outside || checkpoint_locked (w, &error)))
+  if (!write_results (w, &error) || !checkpoint_locked (w, &error))
     goto rollback;
 
-  for (guint q = 0; q < G_N_ELEMENTS (claim_sql) && want > 0 && !w->stopping; q++)
+  g_mutex_lock (&w->mutex);
+  stopped = w->stopping;
+  g_mutex_unlock (&w->mutex);
+
+  for (guint q = 0; q < G_N_ELEMENTS (claim_sql) && want > 0 && !stopped; q++)
     {
       sqlite3_stmt *stmt = outreach_store_prepare (w->store, claim_sql[q], &error);
       if (stmt == NULL)
@@ -529,24 +517,23 @@ claim (Worker *w)
   if (!outreach_store_commit (w->store, &error))
     goto rollback;
   clear_results (w);
-  post_progress (w, FALSE);
-
   /* RETURNING gives no order; send in recipient order. */
   g_ptr_array_sort (rows, compare_claimed);
-  for (guint i = 0; i < rows->len; i++)
-    g_queue_push_tail (&w->queue, rows->pdata[i]);
-  return TRUE;
+  return rows;
 
 rollback:
-  for (guint i = 0; i < rows->len; i++)
-    claimed_free (rows->pdata[i]);
   outreach_store_rollback (w->store);
 fail:
+  for (guint i = 0; i < rows->len; i++)
+    claimed_free (rows->pdata[i]);
+  g_ptr_array_set_size (rows, 0);
+  /* the results could not be written: they stay claimed, and the job stops */
+  clear_results (w);
   worker_database_failed (w, error);
-  return FALSE;
+  return rows;
 }
 
-/* ---- rendering ---- */
+/* ---- rendering (feeder) ---- */
 
 static OutreachMessage *
 render (Worker  *w,
@@ -594,7 +581,112 @@ render (Worker  *w,
   return m;
 }
 
-/* ---- results ---- */
+static gboolean pump_idle_cb (gpointer data);
+
+/* The earliest retry-wait time, in seconds, or 0 when none waits. */
+static gint64
+next_retry_at (Worker *w)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (w->store,
+                                               "SELECT min (next_attempt_at) FROM job_recipients"
+                                               " WHERE job_id = ? AND state = 'retry-wait'",
+                                               NULL);
+  gint64 at = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, w->job_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return at;
+}
+
+/* Wakes the sending thread (it pumps on its own context). */
+static void
+wake_sender (Worker *w)
+{
+  g_main_context_invoke (w->context, pump_idle_cb, w);
+}
+
+#define RENDER_CHUNK 32
+#define CHECKPOINT_US (G_USEC_PER_SEC)
+
+static gpointer
+feeder_thread (gpointer data)
+{
+  Worker *w = data;
+  gint64 last_commit = g_get_monotonic_time ();
+
+  g_mutex_lock (&w->mutex);
+  while (!w->quit)
+    {
+      gint64 now = g_get_monotonic_time ();
+      guint unsent = g_queue_get_length (&w->ready);
+      gboolean retry_due = w->next_retry > 0 && now_ms () / 1000 >= w->next_retry;
+      gboolean want_claim = !w->stopping && unsent < w->low_water &&
+                            (!w->exhausted || w->exhausted_seq != w->results_seq || retry_due);
+      gboolean flush_due = w->incoming->len >= FLUSH_RESULTS ||
+                           (w->incoming->len > 0 && now - last_commit >= FLUSH_INTERVAL_MS * 1000) ||
+                           now - last_commit >= CHECKPOINT_US;
+      g_autoptr (GPtrArray) rows = NULL;
+      GArray *swap;
+      guint64 seq;
+      guint want;
+      gint64 retry_at = 0;
+
+      if (!want_claim && !flush_due)
+        {
+          g_cond_wait_until (&w->cond, &w->mutex, now + FLUSH_INTERVAL_MS * 1000);
+          continue;
+        }
+
+      /* take the results over; keep claimed-but-not-in-flight within one
+       * claim batch, so a crash leaves at most concurrency + 256 uncertain */
+      swap = w->results;
+      w->results = w->incoming;
+      w->incoming = swap;
+      seq = w->results_seq;
+      want = want_claim ? CLAIM_BATCH - MIN (unsent, CLAIM_BATCH) : 0;
+      g_mutex_unlock (&w->mutex);
+
+      rows = commit_and_claim (w, want);
+      last_commit = g_get_monotonic_time ();
+      post_progress (w, FALSE);
+      if (want > 0 && rows->len == 0)
+        retry_at = next_retry_at (w);
+
+      for (guint i = 0; i < rows->len; i += RENDER_CHUNK)
+        {
+          OutreachMessage *chunk[RENDER_CHUNK];
+          guint n = MIN (RENDER_CHUNK, rows->len - i);
+
+          for (guint j = 0; j < n; j++)
+            {
+              chunk[j] = render (w, rows->pdata[i + j]);
+              claimed_free (rows->pdata[i + j]);
+            }
+          g_mutex_lock (&w->mutex);
+          for (guint j = 0; j < n; j++)
+            g_queue_push_tail (&w->ready, chunk[j]);
+          g_mutex_unlock (&w->mutex);
+          wake_sender (w);
+        }
+
+      g_mutex_lock (&w->mutex);
+      if (want > 0)
+        {
+          w->exhausted = rows->len == 0;
+          w->exhausted_seq = seq;
+          w->next_retry = w->exhausted ? retry_at : 0;
+        }
+      wake_sender (w);
+    }
+  g_mutex_unlock (&w->mutex);
+  return NULL;
+}
+
+/* ---- results (sending thread) ---- */
 
 static gint64
 backoff_ms (guint attempts)
@@ -669,13 +761,16 @@ record (Worker           *w,
       r.excerpt = g_steal_pointer (&d->excerpt);
       r.log = TRUE;
       r.level = OUTREACH_JOB_LOG_ERROR;
-      if (++w->refusals >= REFUSALS_TO_FAIL && w->fail_message == NULL)
+      if (++w->refusals >= REFUSALS_TO_FAIL)
         {
-          w->fail_message = g_strdup_printf (_("The provider refused the credentials of account "
-                                               "“%s” (%s); fix them in Preferences or with "
-                                               "“outreach accounts add”, then resume the job"),
-                                             w->account_name, r.error);
+          g_mutex_lock (&w->mutex);
+          if (w->fail_message == NULL)
+            w->fail_message = g_strdup_printf (_("The provider refused the credentials of account "
+                                                 "“%s” (%s); fix them in Preferences or with "
+                                                 "“outreach accounts add”, then resume the job"),
+                                               w->account_name, r.error);
           w->stopping = TRUE;
+          g_mutex_unlock (&w->mutex);
         }
       break;
 
@@ -746,7 +841,7 @@ sent_cb (GObject      *source,
   pump (w);
 }
 
-/* ---- the pump ---- */
+/* ---- the pump (sending thread) ---- */
 
 static gboolean
 wake_cb (gpointer data)
@@ -777,25 +872,6 @@ pump_idle_cb (gpointer data)
 {
   pump (data);
   return G_SOURCE_REMOVE;
-}
-
-/* The earliest retry-wait time, in seconds, or 0 when none waits. */
-static gint64
-next_retry_at (Worker *w)
-{
-  sqlite3_stmt *stmt = outreach_store_prepare (w->store,
-                                               "SELECT min (next_attempt_at) FROM job_recipients"
-                                               " WHERE job_id = ? AND state = 'retry-wait'",
-                                               NULL);
-  gint64 at = 0;
-
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_int64 (stmt, 1, w->job_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    at = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return at;
 }
 
 static gint64
@@ -862,29 +938,33 @@ static void
 pump (Worker *w)
 {
   guint local_budget = 64;
+  gboolean finished = FALSE;
 
   if (w->done || w->pumping)
     return;
   w->pumping = TRUE;
 
+  g_mutex_lock (&w->mutex);
   if (g_cancellable_is_cancelled (w->cancellable))
     w->stopping = TRUE;
 
-  while (!w->stopping && w->in_flight < w->concurrency)
+  while (!w->stopping && w->in_flight < w->concurrency &&
+         (w->held != NULL || !g_queue_is_empty (&w->ready)))
     {
-      guint n;
+      guint n = MIN (w->max_batch, g_queue_get_length (&w->ready) + (w->held != NULL));
+      guint max = n;
       OutreachMessage **messages;
       gint64 wait;
 
-      if (g_queue_is_empty (&w->queue) && w->held == NULL && !claim (w))
+      /* a batch provider waits for a fuller batch while requests are out
+       * and the feeder is still rendering */
+      if (w->max_batch > 1 && n < MIN (w->max_batch, w->low_water) && w->in_flight > 0 && !w->exhausted)
         break;
-      if ((g_queue_is_empty (&w->queue) && w->held == NULL) || w->stopping)
-        break;
-
-      n = MIN (w->max_batch, g_queue_get_length (&w->queue) + (w->held != NULL));
       wait = take_tokens (w, n);
+
       if (wait > 0)
         {
+          g_mutex_unlock (&w->mutex);
           wake_in (w, (wait + 999) / 1000);
           w->pumping = FALSE;
           return;
@@ -892,25 +972,23 @@ pump (Worker *w)
 
       /* a batch is the held message and the next ones the provider can
        * send in the same request; the first that cannot waits */
-      messages = g_new0 (OutreachMessage *, n);
-      {
-        guint max = n;
-        n = 0;
-        if (w->held != NULL)
-          messages[n++] = g_steal_pointer (&w->held);
-        while (n < max && !g_queue_is_empty (&w->queue))
-          {
-            Claimed *c = g_queue_pop_head (&w->queue);
-            OutreachMessage *m = render (w, c);
-            claimed_free (c);
-            if (n > 0 && !outreach_provider_can_batch (w->provider, messages[0], m))
-              {
-                w->held = m;
-                break;
-              }
-            messages[n++] = m;
-          }
-      }
+      messages = g_new0 (OutreachMessage *, max);
+      n = 0;
+      if (w->held != NULL)
+        messages[n++] = g_steal_pointer (&w->held);
+      while (n < max && !g_queue_is_empty (&w->ready))
+        {
+          OutreachMessage *m = g_queue_pop_head (&w->ready);
+          if (n > 0 && !outreach_provider_can_batch (w->provider, messages[0], m))
+            {
+              w->held = m;
+              break;
+            }
+          messages[n++] = m;
+        }
+      if (g_queue_get_length (&w->ready) < w->low_water)
+        g_cond_signal (&w->cond);
+      g_mutex_unlock (&w->mutex);
 
       if (outreach_provider_is_local (w->provider))
         {
@@ -923,7 +1001,7 @@ pump (Worker *w)
               outreach_message_free (messages[i]);
             }
           g_free (messages);
-          /* let timers (group commit) run between files */
+          /* let other sources run between files */
           if (--local_budget == 0)
             {
               GSource *idle = g_idle_source_new ();
@@ -936,20 +1014,27 @@ pump (Worker *w)
         }
       else
         send_batch (w, messages, n);
+
+      g_mutex_lock (&w->mutex);
+      if (g_cancellable_is_cancelled (w->cancellable))
+        w->stopping = TRUE;
     }
 
   if (w->in_flight == 0 && w->stopping)
-    finish_loop (w);  /* what is still queued goes back in end_job */
-  else if (w->in_flight == 0 && g_queue_is_empty (&w->queue) && w->held == NULL)
+    finished = TRUE;  /* what is still ready goes back in end_job */
+  else if (w->in_flight == 0 && w->held == NULL && g_queue_is_empty (&w->ready))
     {
-        {
-          gint64 at = next_retry_at (w);
-          if (at > 0)
-            wake_in (w, MAX (1, at * 1000 - now_ms ()));
-          else
-            finish_loop (w);
-        }
+      /* nothing to send: done when the feeder, having written every
+       * result so far, found nothing to claim and no retry waiting */
+      if (w->exhausted && w->exhausted_seq == w->results_seq && w->next_retry == 0)
+        finished = TRUE;
+      else
+        g_cond_signal (&w->cond);
     }
+  g_mutex_unlock (&w->mutex);
+
+  if (finished)
+    finish_loop (w);
   w->pumping = FALSE;
 }
 
@@ -1075,6 +1160,21 @@ load_job (Worker  *w,
 }
 
 /* Claimed recipients that never went out go back (or are cancelled with the job). */
+static void
+release_message (Worker          *w,
+                 OutreachMessage *m,
+                 gboolean         cancelled)
+{
+  Result r = { 0 };
+
+  r.id = m->recipient_id;
+  r.state = cancelled ? "cancelled" : "pending";
+  r.attempts = m->attempts - 1;
+  g_array_append_val (w->results, r);
+  outreach_message_free (m);
+}
+
+/* Claimed recipients that never went out go back (or are cancelled with the job). */
 static gboolean
 release_unsent (Worker  *w,
                 GError **error)
@@ -1082,25 +1182,9 @@ release_unsent (Worker  *w,
   gboolean cancelled = w->stopped_outside && w->outside_status == OUTREACH_JOB_STATUS_CANCELLED;
 
   if (w->held != NULL)
-    {
-      Result r = { 0 };
-      r.id = w->held->recipient_id;
-      r.state = cancelled ? "cancelled" : "pending";
-      r.attempts = w->held->attempts - 1;
-      g_array_append_val (w->results, r);
-      g_clear_pointer (&w->held, outreach_message_free);
-    }
-  while (!g_queue_is_empty (&w->queue))
-    {
-      Claimed *c = g_queue_pop_head (&w->queue);
-      Result r = { 0 };
-
-      r.id = c->id;
-      r.state = cancelled ? "cancelled" : "pending";
-      r.attempts = c->attempts - 1;
-      g_array_append_val (w->results, r);
-      claimed_free (c);
-    }
+    release_message (w, g_steal_pointer (&w->held), cancelled);
+  while (!g_queue_is_empty (&w->ready))
+    release_message (w, g_queue_pop_head (&w->ready), cancelled);
   return write_results (w, error);
 }
 
@@ -1129,6 +1213,10 @@ end_job (Worker  *w,
   OutreachJobProgress p = { 0 };
   OutreachJobStatus to;
   g_autofree char *message = NULL;
+
+  /* the feeder has ended: what it did not write yet is ours */
+  g_array_append_vals (w->results, w->incoming->data, w->incoming->len);
+  g_array_set_size (w->incoming, 0);
 
   if (!outreach_store_begin (w->store, error))
     return FALSE;
@@ -1249,7 +1337,7 @@ tune_malloc (void)
 
   if (g_once_init_enter (&once))
     {
-      mallopt (M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+      mallopt (M_TRIM_THRESHOLD, 4 * 1024 * 1024);
       g_once_init_leave (&once, 1);
     }
 #endif
@@ -1278,6 +1366,7 @@ run_job_thread (GTask        *task,
   w->loop = g_main_loop_new (w->context, FALSE);
   w->parser = json_parser_new_immutable ();
   w->results = g_array_new (FALSE, TRUE, sizeof (Result));
+  w->incoming = g_array_new (FALSE, TRUE, sizeof (Result));
 
   if (!load_job (w, &error))
     {
@@ -1300,18 +1389,19 @@ run_job_thread (GTask        *task,
         }
       else
         {
-          GSource *idle = g_idle_source_new ();
-          g_source_set_callback (idle, pump_idle_cb, w, NULL);
-          g_source_attach (idle, w->context);
-          g_source_unref (idle);
+          /* enough rendered messages to keep every request slot (and a
+           * batch) busy, never more than a claim batch */
+          w->low_water = MIN (CLAIM_BATCH / 2, MAX (4 * w->concurrency, w->max_batch));
+          w->feeder = g_thread_new ("outreach-feeder", feeder_thread, w);
           g_main_loop_run (w->loop);
+
+          g_mutex_lock (&w->mutex);
+          w->quit = TRUE;
+          g_cond_signal (&w->cond);
+          g_mutex_unlock (&w->mutex);
+          g_thread_join (g_steal_pointer (&w->feeder));
         }
 
-      if (w->flush_source != NULL)
-        {
-          g_source_destroy (w->flush_source);
-          g_clear_pointer (&w->flush_source, g_source_unref);
-        }
       if (w->wake != NULL)
         {
           g_source_destroy (w->wake);
@@ -1467,6 +1557,8 @@ outreach_runner_run_job_async (OutreachRunner      *self,
     }
 
   w = g_new0 (Worker, 1);
+  g_mutex_init (&w->mutex);
+  g_cond_init (&w->cond);
   w->runner = g_object_ref (self);
   w->owner_context = g_main_context_ref (self->context);
   w->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
