@@ -36,6 +36,14 @@ static void
 fixture_tear_down (Fixture      *f,
                    gconstpointer data)
 {
+  sqlite3_stmt *stmt = outreach_store_prepare (f->store, "PRAGMA integrity_check", NULL);
+
+  /* Whatever was imported obeys every constraint of the schema (the
+   * importer validates rows itself and has SQLite skip CHECKs). */
+  g_assert_nonnull (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_reset (stmt);
   g_clear_object (&f->store);
   outreach_test_remove_tree (f->dir);
   g_free (f->dir);
