@@ -1,17 +1,24 @@
 /* outreach-runner.c — runs jobs in threads of their own and reports on the main context
  *
- * One job's thread ("worker"):
+ * One job's thread (the GTask's, with its own GMainContext, SoupSession
+ * and SQLite connection):
  *   1. takes the lease (recovering a dead runner's job first) and moves the
  *      job to running;
- *   2. claims recipients in batches of at most 256 (pending, approved, and
- *      retry-wait ones that are due) in one transaction — at most once:
- *      a claimed recipient is never claimed again by anyone;
- *   3. renders each message, builds the provider's request and keeps up to
- *      `concurrency` requests in flight on its own SoupSession;
- *   4. writes results back in batches (group commit, every 100 ms or 256
- *      results), renewing the lease and re-reading the job's status there
- *      (the checkpoint where pause and cancel from anywhere take effect);
- *   5. when nothing is left, moves the job to its final status.
+ *   2. starts the job's feeder thread, which owns the connection while the
+ *      job runs: it claims recipients in batches (pending, approved, and
+ *      retry-wait ones that are due) in one transaction — at most once: a
+ *      claimed recipient is never claimed again by anyone —, never holding
+ *      more than 256 claimed-but-unsent, renders them, and writes results
+ *      back in batches (group commit, every 100 ms or 256 results),
+ *      renewing the lease and re-reading the job's status there (the
+ *      checkpoint where pause and cancel from anywhere take effect);
+ *   3. meanwhile builds the provider's requests from the rendered messages
+ *      and keeps up to `concurrency` of them in flight, recording each
+ *      result for the feeder;
+ *   4. when nothing is left, stops the feeder and moves the job to its
+ *      final status.
+ * Splitting the database and rendering work from the sending lets the two
+ * use both cores (DESIGN.md's target: within a fifth of plain libsoup).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
