@@ -13,6 +13,7 @@
 #include "outreach-job-control.h"
 #include "outreach-runner.h"
 #include "outreach-test-util.h"
+#include "outreach-token-bucket.h"
 #include "providers/outreach-webhook-provider.h"
 
 typedef struct
@@ -34,6 +35,7 @@ typedef struct
   gboolean finished;
   OutreachJobStatus final_status;
   guint progress_signals;
+  GArray *arrivals;        /* gint64 monotonic µs of each request */
 } Fixture;
 
 static void
@@ -55,6 +57,11 @@ handler (SoupServer        *server,
   guint status = 200;
 
   f->requests++;
+  if (f->arrivals != NULL)
+    {
+      gint64 now = g_get_monotonic_time ();
+      g_array_append_val (f->arrivals, now);
+    }
   if (g_str_has_prefix (path, "/email"))
     {
       /* Postmark's batch: every element OK except ada2's, an inactive recipient */
@@ -195,6 +202,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_hash_table_unref (f->script);
   g_ptr_array_unref (f->bodies);
   g_ptr_array_unref (f->signatures);
+  g_clear_pointer (&f->arrivals, g_array_unref);
   outreach_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db_path);
@@ -483,6 +491,59 @@ test_auto_start_schedule (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 10);
 }
 
+static void
+test_token_bucket (void)
+{
+  g_autoptr (OutreachTokenBucket) bucket = outreach_token_bucket_new (10);
+  g_autoptr (OutreachTokenBucket) unlimited = outreach_token_bucket_new (0);
+  g_autoptr (OutreachTokenBucket) shared = outreach_token_bucket_for_account (77, 5);
+  g_autoptr (OutreachTokenBucket) same = outreach_token_bucket_for_account (77, 5);
+  gint64 t = 1000 * G_USEC_PER_SEC;
+  guint taken = 0;
+
+  /* a burst of one second's worth, then one per 100 ms */
+  for (int i = 0; i < 20; i++)
+    taken += outreach_token_bucket_take (bucket, 1, t) == 0;
+  g_assert_cmpuint (taken, ==, 10);
+  g_assert_cmpint (outreach_token_bucket_take (bucket, 1, t), >, 0);
+  g_assert_cmpint (outreach_token_bucket_take (bucket, 1, t), <=, 100 * 1000 + 1);
+  g_assert_cmpint (outreach_token_bucket_take (bucket, 1, t + 100 * 1000), ==, 0);
+  g_assert_cmpint (outreach_token_bucket_take (bucket, 1, t + 100 * 1000), >, 0);
+
+  /* a 429 halves a limited account's rate for a while */
+  outreach_token_bucket_slow_down (bucket, G_USEC_PER_SEC, t);
+  g_assert_cmpfloat (outreach_token_bucket_get_rate (bucket), ==, 5);
+  outreach_token_bucket_take (bucket, 1, t + 31 * G_USEC_PER_SEC);
+  g_assert_cmpfloat (outreach_token_bucket_get_rate (bucket), ==, 10);
+
+  /* no limit stays no limit */
+  for (int i = 0; i < 1000; i++)
+    g_assert_cmpint (outreach_token_bucket_take (unlimited, 1, t), ==, 0);
+  outreach_token_bucket_slow_down (unlimited, G_USEC_PER_SEC, t);
+  g_assert_cmpint (outreach_token_bucket_take (unlimited, 1, t), ==, 0);
+
+  /* one bucket per account in the process: two jobs share it */
+  g_assert_true (shared == same);
+}
+
+static void
+test_rate_limit (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  add_donors (f, 25);
+  exec (f, "UPDATE accounts SET rate = 10, concurrency = 8 WHERE name = 'Hook'");
+  f->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  id = create_job (f, "Hook");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpuint (f->arrivals->len, ==, 25);
+  /* at 10 per second with a burst of 10, any 21 consecutive requests need
+   * 11 fresh tokens, so they span at least 1.1 s: never more than allowed */
+  for (guint i = 0; i + 20 < f->arrivals->len; i++)
+    g_assert_cmpint (g_array_index (f->arrivals, gint64, i + 20) - g_array_index (f->arrivals, gint64, i),
+                     >=, 900 * 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -497,6 +558,8 @@ main (int argc, char **argv)
   ADD ("folder-writes-eml", test_folder_writes_eml);
   ADD ("postmark-batches", test_postmark_batches);
   ADD ("auto-start-schedule", test_auto_start_schedule);
+  ADD ("rate-limit", test_rate_limit);
+  g_test_add_func ("/outreach/runner/token-bucket", test_token_bucket);
 #undef ADD
 
   return g_test_run ();
