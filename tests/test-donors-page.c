@@ -8,7 +8,9 @@
 #include <adwaita.h>
 
 #include "outreach-donors-page.h"
+#include "outreach-donor-import.h"
 #include "outreach-import-dialog.h"
+#include "outreach-suppressions-window.h"
 #include "outreach-test-util.h"
 
 typedef struct
@@ -242,6 +244,64 @@ test_status_column (Fixture      *f,
   wait_for_label (f->window, "Suppressed");
 }
 
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+static void
+test_suppression_window (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (OutreachDonorImport) import = NULL;
+  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *window;
+  GtkWidget *remove = NULL;
+
+  write_csv (f, "c.csv", "email,first_name\nada@example.org,Ada\ngrace@example.org,Grace\n", &path);
+  import = outreach_donor_import_new (path);
+  g_assert_true (outreach_donor_import_run (import, f->store, NULL, NULL, NULL, NULL));
+  outreach_donors_page_reload (f->page);
+  wait_for_label (f->window, "2 donors");
+  g_assert_false (has_mapped_label (f->window, "Suppressed"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "donors.suppressions", NULL));
+  window = find_toplevel (OUTREACH_TYPE_SUPPRESSIONS_WINDOW);
+  g_assert_nonnull (window);
+  wait_for_label (window, "No address is suppressed.");
+
+  /* Add an address, with the default reason. */
+  collect (window, ADW_TYPE_ENTRY_ROW, entries);
+  gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "Ada@Example.org");
+  g_signal_emit_by_name (find_button (window, "_Add to List"), "clicked");
+  wait_for_label (window, "Ada@example.org");
+  /* The Donors page marks her. */
+  wait_for_label (f->window, "Suppressed");
+
+  /* And remove it again. */
+  collect (window, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), "Remove from the list") == 0)
+      remove = buttons->pdata[i];
+  g_assert_nonnull (remove);
+  g_signal_emit_by_name (remove, "clicked");
+  wait_for_label (window, "No address is suppressed.");
+  g_assert_false (has_mapped_label (window, "Ada@example.org"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -255,6 +315,7 @@ main (int   argc,
   ADD ("import-through-mapping-dialog", test_import_through_mapping_dialog);
   ADD ("cancel-mapping-writes-nothing", test_cancel_mapping_writes_nothing);
   ADD ("status-column", test_status_column);
+  ADD ("suppression-window", test_suppression_window);
 
   return g_test_run ();
 }

@@ -35,6 +35,7 @@ struct _OutreachDonorList
   gboolean complete;    /* ids holds every match, not just the first */
   guint generation;     /* of the filter whose results are wanted */
   guint64 total;        /* donors in the store, unfiltered */
+  gboolean stale;       /* rows may have changed: views must re-read them all */
 
   OutreachDonorIndex *index;
   GCancellable *filter_cancellable;
@@ -144,8 +145,10 @@ replace_ids (OutreachDonorList *self,
   guint prefix = 0;
   guint n = MIN (old_n, ids->len);
 
-  while (prefix < n && g_array_index (self->ids, gint64, prefix) == g_array_index (ids, gint64, prefix))
+  while (!self->stale && prefix < n &&
+         g_array_index (self->ids, gint64, prefix) == g_array_index (ids, gint64, prefix))
     prefix++;
+  self->stale = FALSE;
 
   g_array_set_size (self->ids, 0);
   g_array_append_vals (self->ids, ids->data, ids->len);
@@ -415,6 +418,8 @@ outreach_donor_list_reload (OutreachDonorList *self)
 {
   g_return_if_fail (OUTREACH_IS_DONOR_LIST (self));
 
+  /* Same ids do not mean same rows (a new city, a suppression). */
+  self->stale = TRUE;
   g_cancellable_cancel (self->index_cancellable);
   g_clear_object (&self->index_cancellable);
   self->index_cancellable = g_cancellable_new ();
