@@ -206,6 +206,15 @@ test_review (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (first.err, "await review"));
   g_assert_false (g_file_test (f->mail, G_FILE_TEST_EXISTS));
 
+  /* the draft can be read before it is approved */
+  {
+    g_auto (OutreachTestRun) draft = { 0 };
+    outreach_test_run_cli (&draft, NULL, "--db", f->db, "jobs", "show", "1", "--recipient", "bo@example.org", NULL);
+    g_assert_cmpint (draft.exit_status, ==, 0);
+    g_assert_nonnull (strstr (draft.out, "To: Bo Diddley <bo@example.org>"));
+    g_assert_nonnull (strstr (draft.out, "Subject: Thank you, Bo"));
+    g_assert_nonnull (strstr (draft.out, "Dear Bo,\nthank you."));
+  }
   outreach_test_run_cli (&usage, NULL, "--db", f->db, "jobs", "approve", "1", NULL);
   g_assert_cmpint (usage.exit_status, ==, 2);
   outreach_test_run_cli (&approve, NULL, "--db", f->db, "jobs", "approve", "1", "--recipient", "1",

@@ -18,6 +18,7 @@
 #include "outreach-job-control.h"
 #include "outreach-job-export.h"
 #include "outreach-job-lease.h"
+#include "outreach-job-render.h"
 #include "outreach-job-status.h"
 #include "outreach-runner.h"
 #include "outreach-settings.h"
@@ -310,8 +311,11 @@ static int
 jobs_show (OutreachCli *cli, int argc, char **argv)
 {
   gboolean json = FALSE;
+  g_autofree char *recipient = NULL;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient,
+      N_("Show the message this recipient gets (a donor id or an address), e.g. to review a draft"), N_("R") },
     { NULL }
   };
   g_autoptr (GOptionContext) context = outreach_cli_option_context (cli, "jobs", entries);
@@ -330,6 +334,21 @@ jobs_show (OutreachCli *cli, int argc, char **argv)
   store = outreach_cli_open_store (cli);
   if (store == NULL)
     return OUTREACH_EXIT_COULD_NOT;
+  if (recipient != NULL)
+    {
+      g_autoptr (OutreachMessage) m = outreach_job_render_recipient (store, id, recipient, &error);
+      if (m == NULL)
+        return outreach_cli_fail_error (error);
+      printf ("To: %s%s%s%s\n", m->name, *m->name != '\0' ? " <" : "", m->address, *m->name != '\0' ? ">" : "");
+      printf ("Subject: %s\n", m->subject->str);
+      printf ("X-Message-Id: %s\n", m->message_id);
+      if (m->unsubscribe_url != NULL)
+        printf ("List-Unsubscribe: <%s>\n", m->unsubscribe_url);
+      printf ("\n%s", m->text->str);
+      if (m->html != NULL)
+        printf ("\n--- HTML ---\n%s\n", m->html->str);
+      return OUTREACH_EXIT_OK;
+    }
   stmt = outreach_store_prepare (store,
                                  "SELECT " JOB_COLUMNS " FROM jobs j LEFT JOIN accounts a ON a.id = j.account_id"
                                  " WHERE j.id = ?",

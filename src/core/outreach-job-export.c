@@ -22,8 +22,8 @@
 #include <json-glib/json-glib.h>
 
 #include "outreach-job-control.h"
+#include "outreach-job-render.h"
 #include "outreach-message.h"
-#include "outreach-template.h"
 
 static void
 csv_field (GString    *out,
@@ -44,23 +44,6 @@ csv_field (GString    *out,
       g_string_append_c (out, *p);
     }
   g_string_append_c (out, '"');
-}
-
-typedef struct
-{
-  char *uuid;
-  char *name;
-  OutreachTemplate *subject, *text, *html;
-} JobMessage;
-
-static void
-job_message_clear (JobMessage *m)
-{
-  g_free (m->uuid);
-  g_free (m->name);
-  g_clear_object (&m->subject);
-  g_clear_object (&m->text);
-  g_clear_object (&m->html);
 }
 
 static gboolean
@@ -122,44 +105,28 @@ outreach_job_export (OutreachStore *store,
   g_autoptr (GString) csv = g_string_new ("donor_id,address,state,attempts,provider_message_id,error,updated_at\n");
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *tmp_path = g_strdup_printf ("%s.part", path);
   g_autofree char *from = NULL, *from_name = NULL;
   gboolean zip = g_str_has_suffix (path, ".zip");
-  JobMessage message = { 0 };
+  g_autoptr (OutreachJobRenderer) renderer = outreach_job_renderer_new (store, job_id, error);
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (OUTREACH_IS_STORE (store), FALSE);
 
+  if (renderer == NULL)
+    return FALSE;
   stmt = outreach_store_prepare (store,
-                                 "SELECT j.uuid, j.name, j.subject, j.text_body, j.html_body,"
-                                 " json_extract (a.settings, '$.from'), json_extract (a.settings, '$.from_name')"
+                                 "SELECT json_extract (a.settings, '$.from'), json_extract (a.settings, '$.from_name')"
                                  " FROM jobs j LEFT JOIN accounts a ON a.id = j.account_id WHERE j.id = ?",
                                  error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, job_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      sqlite3_reset (stmt);
-      g_set_error (error, OUTREACH_JOB_CONTROL_ERROR, OUTREACH_JOB_CONTROL_ERROR_NOT_FOUND,
-                   _("There is no job %" G_GINT64_FORMAT "; “outreach jobs list” shows them"), job_id);
-      return FALSE;
-    }
-  message.uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  message.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  if (zip)
-    {
-      message.subject = outreach_template_new ((const char *) sqlite3_column_text (stmt, 2),
-                                               OUTREACH_TEMPLATE_SUBJECT, NULL, NULL);
-      message.text = outreach_template_new ((const char *) sqlite3_column_text (stmt, 3),
-                                            OUTREACH_TEMPLATE_TEXT, NULL, NULL);
-      if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
-        message.html = outreach_template_new ((const char *) sqlite3_column_text (stmt, 4),
-                                              OUTREACH_TEMPLATE_HTML, NULL, NULL);
-      from = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      from_name = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      from = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      from_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
 
@@ -169,10 +136,7 @@ outreach_job_export (OutreachStore *store,
                                  " FROM job_recipients WHERE job_id = ? ORDER BY id",
                                  error);
   if (stmt == NULL)
-    {
-      job_message_clear (&message);
-      return FALSE;
-    }
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, job_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -195,37 +159,17 @@ outreach_job_export (OutreachStore *store,
       csv_field (csv, (const char *) sqlite3_column_text (stmt, 5));
       g_string_append_printf (csv, ",%s\n", when);
 
-      if (zip && message.subject != NULL && message.text != NULL &&
-          g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "sent") == 0)
+      if (zip && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "sent") == 0)
         {
-          g_autoptr (OutreachMessage) m = outreach_message_new ();
-          JsonObject *fields = NULL;
-
-          if (json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 8), -1, NULL) &&
-              JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-            fields = json_node_get_object (json_parser_get_root (parser));
-          m->recipient_id = sqlite3_column_int64 (stmt, 7);
-          m->address = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-          m->message_id = outreach_message_make_id (message.uuid, m->recipient_id);
-          m->job_uuid = message.uuid;
-          m->job_name = message.name;
-          m->subject = g_string_new (NULL);
-          outreach_template_render (message.subject, fields, m->subject);
-          m->text = g_string_new (NULL);
-          outreach_template_render (message.text, fields, m->text);
-          if (message.html != NULL)
-            {
-              m->html = g_string_new (NULL);
-              outreach_template_render (message.html, fields, m->html);
-            }
-          if (fields != NULL && json_object_has_member (fields, "unsubscribe_url"))
-            m->unsubscribe_url = g_strdup (json_object_get_string_member (fields, "unsubscribe_url"));
+          g_autoptr (OutreachMessage) m =
+            outreach_job_renderer_render (renderer, sqlite3_column_int64 (stmt, 7), sqlite3_column_int64 (stmt, 0),
+                                          (const char *) sqlite3_column_text (stmt, 1),
+                                          (const char *) sqlite3_column_text (stmt, 8), sqlite3_column_int (stmt, 3));
           g_ptr_array_add (names, g_strdup_printf ("%06" G_GINT64_FORMAT ".eml", m->recipient_id));
           g_ptr_array_add (files, outreach_message_to_mime (m, from, from_name, NULL));
         }
     }
   sqlite3_reset (stmt);
-  job_message_clear (&message);
   if (rc != SQLITE_DONE)
     return outreach_store_set_error (store, rc, _("read the recipients"), error);
 

@@ -37,6 +37,7 @@
 
 #include "outreach-job-lease.h"
 #include "outreach-job-log.h"
+#include "outreach-job-render.h"
 #include "outreach-message.h"
 #include "outreach-provider.h"
 #include "outreach-secret.h"
@@ -138,10 +139,7 @@ struct _Worker
   GMainLoop *loop;
   SoupSession *session;
   OutreachProvider *provider;
-  OutreachTemplate *subject_template;
-  OutreachTemplate *text_template;
-  OutreachTemplate *html_template;
-  JsonParser *parser;
+  OutreachJobRenderer *renderer;  /* the feeder's */
   OutreachTokenBucket *account_bucket;
   OutreachTokenBucket *job_bucket;
 
@@ -210,10 +208,7 @@ worker_free (Worker *w)
     g_array_unref (w->results);
   g_clear_object (&w->session);
   g_clear_object (&w->provider);
-  g_clear_object (&w->subject_template);
-  g_clear_object (&w->text_template);
-  g_clear_object (&w->html_template);
-  g_clear_object (&w->parser);
+  g_clear_pointer (&w->renderer, outreach_job_renderer_free);
   g_clear_pointer (&w->account_bucket, outreach_token_bucket_unref);
   g_clear_pointer (&w->job_bucket, outreach_token_bucket_unref);
   g_clear_object (&w->store);
@@ -546,46 +541,7 @@ static OutreachMessage *
 render (Worker  *w,
         Claimed *c)
 {
-  OutreachMessage *m = outreach_message_new ();
-  g_autoptr (GError) error = NULL;
-  JsonObject *fields = NULL;
-  JsonNode *root;
-
-  m->recipient_id = c->id;
-  m->donor_id = c->donor_id;
-  m->attempts = c->attempts;
-  m->address = g_steal_pointer (&c->address);
-  m->message_id = outreach_message_make_id (w->uuid, c->id);
-  m->job_uuid = w->uuid;
-  m->job_name = w->name;
-
-  if (json_parser_load_from_data (w->parser, c->merge_data, -1, &error) &&
-      (root = json_parser_get_root (w->parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    fields = json_node_get_object (root);
-
-  if (fields != NULL)
-    {
-      const char *first = json_object_get_string_member_with_default (fields, "first_name", "");
-      const char *last = json_object_get_string_member_with_default (fields, "last_name", "");
-      const char *unsubscribe = json_object_get_string_member_with_default (fields, "unsubscribe_url", "");
-
-      m->name = *first && *last ? g_strconcat (first, " ", last, NULL) : g_strconcat (first, last, NULL);
-      if (*unsubscribe != '\0')
-        m->unsubscribe_url = g_strdup (unsubscribe);
-    }
-  else
-    m->name = g_strdup ("");
-
-  m->subject = g_string_sized_new (128);
-  outreach_template_render (w->subject_template, fields, m->subject);
-  m->text = g_string_sized_new (1024);
-  outreach_template_render (w->text_template, fields, m->text);
-  if (w->html_template != NULL)
-    {
-      m->html = g_string_sized_new (2048);
-      outreach_template_render (w->html_template, fields, m->html);
-    }
-  return m;
+  return outreach_job_renderer_render (w->renderer, c->id, c->donor_id, c->address, c->merge_data, c->attempts);
 }
 
 static gboolean pump_idle_cb (gpointer data);
@@ -1056,7 +1012,7 @@ load_job (Worker  *w,
   g_autoptr (JsonObject) settings = NULL;
   g_autoptr (GHashTable) secrets = NULL;
   g_autoptr (GPtrArray) keyring_keys = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *subject = NULL, *text = NULL, *html = NULL, *params = NULL;
+  g_autofree char *params = NULL;
   g_autofree char *kind = NULL, *settings_json = NULL;
   double account_rate = 0, job_rate = 0;
   int account_concurrency = 4, job_concurrency = 0;
@@ -1080,9 +1036,6 @@ load_job (Worker  *w,
     }
   w->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   w->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  subject = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  text = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  html = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
   params = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   account_id = sqlite3_column_int64 (stmt, 6);
   w->account_name = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
@@ -1151,18 +1104,9 @@ load_job (Worker  *w,
     return FALSE;
   w->max_batch = outreach_provider_get_max_batch (w->provider);
 
-  w->subject_template = outreach_template_new (subject, OUTREACH_TEMPLATE_SUBJECT, NULL, error);
-  if (w->subject_template == NULL)
+  w->renderer = outreach_job_renderer_new (w->store, w->job_id, error);
+  if (w->renderer == NULL)
     return FALSE;
-  w->text_template = outreach_template_new (text, OUTREACH_TEMPLATE_TEXT, NULL, error);
-  if (w->text_template == NULL)
-    return FALSE;
-  if (html != NULL)
-    {
-      w->html_template = outreach_template_new (html, OUTREACH_TEMPLATE_HTML, NULL, error);
-      if (w->html_template == NULL)
-        return FALSE;
-    }
   return TRUE;
 }
 
@@ -1371,7 +1315,6 @@ run_job_thread (GTask        *task,
   w->context = g_main_context_new ();
   g_main_context_push_thread_default (w->context);
   w->loop = g_main_loop_new (w->context, FALSE);
-  w->parser = json_parser_new_immutable ();
   w->results = g_array_new (FALSE, TRUE, sizeof (Result));
   w->incoming = g_array_new (FALSE, TRUE, sizeof (Result));
 
