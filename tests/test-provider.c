@@ -286,6 +286,7 @@ test_mailgun (Fixture *f, gconstpointer data)
   g_clear_pointer (&value, g_free);
   g_assert_cmpint (results[0].outcome, ==, OUTREACH_DELIVERY_SENT);
   g_assert_cmpstr (results[0].provider_id, ==, "<20111114174239.25659.5817@samples.mailgun.org>");
+  g_assert_cmpstr (soup_message_headers_get_one (f->headers, "X-Message-Id"), ==, m[0]->message_id);
   outreach_delivery_clear (&results[0]);
 
   /* a batch: one call, three `to`, recipient-variables with each send id */

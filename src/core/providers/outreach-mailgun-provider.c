@@ -183,6 +183,8 @@ outreach_mailgun_provider_build_request (OutreachProvider *provider,
   len = form->len;
   body = g_bytes_new_take (g_string_free (g_steal_pointer (&form), FALSE), len);
   outreach_provider_set_basic_auth (request, "api", self->api_key);
+  if (n == 1)
+    soup_message_headers_replace (soup_message_get_request_headers (request), "X-Message-Id", messages[0]->message_id);
   outreach_provider_set_body (request, "application/x-www-form-urlencoded", body);
   return g_steal_pointer (&request);
 }

@@ -168,6 +168,8 @@ outreach_sendgrid_provider_build_request (OutreachProvider *provider,
 
   body = outreach_provider_json_body (builder);
   soup_message_headers_replace (soup_message_get_request_headers (request), "Authorization", self->auth);
+  if (n == 1)
+    soup_message_headers_replace (soup_message_get_request_headers (request), "X-Message-Id", messages[0]->message_id);
   outreach_provider_set_body (request, "application/json", body);
   return g_steal_pointer (&request);
 }
