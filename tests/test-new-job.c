@@ -12,6 +12,8 @@
 #include "outreach-new-job-recipients.h"
 #include "outreach-new-job-review.h"
 #include "outreach-new-job-window.h"
+#include "outreach-job-review-view.h"
+#include "outreach-job-window.h"
 #include "outreach-test-util.h"
 
 typedef struct
@@ -575,6 +577,121 @@ test_draft_reopens (Fixture       *f,
   g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE name = 'Half done'"), ==, 0);
 }
 
+static const char *
+label_starting (GtkWidget  *root,
+                const char *prefix)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_LABEL, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_str_has_prefix (gtk_label_get_text (found->pdata[i]), prefix))
+      return gtk_label_get_text (found->pdata[i]);
+  return NULL;
+}
+
+static GtkWidget *
+find_review_view (GtkWidget *root)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, OUTREACH_TYPE_JOB_REVIEW_VIEW, found);
+  return found->len > 0 ? found->pdata[0] : NULL;
+}
+
+/* Review mode: the job's detail window gets a Review tab listing the
+ * drafts rendered; only the approved ones go out. */
+static void
+test_review_tab (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (OutreachJobDraft) draft = outreach_job_draft_new ();
+  g_autoptr (GError) error = NULL;
+  g_auto (OutreachTestRun) run = { 0 };
+  g_autofree char *id_text = NULL;
+  g_autofree char *job_dir = NULL;
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GString) emls = g_string_new (NULL);
+  OutreachJobWindow *window;
+  GtkWidget *review;
+  GtkListBox *list;
+  guint waiting, approved, rejected, n_files = 0;
+  const char *file;
+  gint64 job_id;
+
+  g_free (draft->name);
+  draft->name = g_strdup ("Board letters");
+  g_free (draft->subject);
+  draft->subject = g_strdup ("For the board, {{first_name}}");
+  g_free (draft->text);
+  draft->text = g_strdup ("Dear {{first_name}}, see you at the board meeting.\n");
+  draft->account_id = query_int (f, "SELECT id FROM accounts WHERE name = 'Folder'");
+  draft->review = TRUE;
+  draft->selection->tag = g_strdup ("board");
+  outreach_donor_selection_select_all (draft->selection, TRUE);
+  job_id = outreach_job_draft_launch (draft, f->store, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (job_id, >, 0);
+
+  window = outreach_job_window_present_job (NULL, f->store, job_id);
+  g_assert_nonnull (window);
+  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (GTK_WIDGET (window)); i++)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+  review = find_review_view (GTK_WIDGET (window));
+  g_assert_nonnull (review);
+  g_assert_true (gtk_widget_get_mapped (review)); /* shown first: messages wait */
+  outreach_job_review_view_get_counts (OUTREACH_JOB_REVIEW_VIEW (review), &waiting, &approved, &rejected);
+  g_assert_cmpuint (waiting, ==, 2);  /* Ada and Alan */
+
+  /* The first message is shown rendered for its donor. */
+  g_assert_cmpstr (label_starting (review, "To: "), ==, "To: ada@example.org — Waiting for review");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_nth (review, GTK_TYPE_TEXT_VIEW, 0)));
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, "Dear Ada, see you at the board meeting.\n");
+  }
+  screenshot ("review-tab.png");
+
+  /* Reject Ada's, approve Alan's (the next one is selected by itself). */
+  g_signal_emit_by_name (find_button (review, "_Reject"), "clicked");
+  iterate ();
+  list = GTK_LIST_BOX (find_nth (review, GTK_TYPE_LIST_BOX, 0));
+  g_assert_cmpint (gtk_list_box_row_get_index (gtk_list_box_get_selected_row (list)), ==, 1);
+  g_signal_emit_by_name (find_button (review, "_Approve"), "clicked");
+  iterate ();
+  outreach_job_review_view_get_counts (OUTREACH_JOB_REVIEW_VIEW (review), &waiting, &approved, &rejected);
+  g_assert_cmpuint (waiting, ==, 0);
+  g_assert_cmpuint (approved, ==, 1);
+  g_assert_cmpuint (rejected, ==, 1);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
+  outreach_test_run_cli (&run, NULL, "--db", f->path, "jobs", "run", id_text, NULL);
+  if (run.exit_status != 0)
+    g_error ("jobs run: exit %d: %s", run.exit_status, run.err);
+  job_dir = g_build_filename (f->out, "Board letters", NULL);
+  dir = g_dir_open (job_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((file = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *eml_path = g_build_filename (job_dir, file, NULL);
+      g_autofree char *contents = NULL;
+
+      g_assert_true (g_file_get_contents (eml_path, &contents, NULL, NULL));
+      g_string_append (emls, contents);
+      n_files++;
+    }
+  g_assert_cmpuint (n_files, ==, 1);
+  g_assert_nonnull (strstr (emls->str, "Dear Alan, see you"));
+  g_assert_null (strstr (emls->str, "Dear Ada"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -586,5 +703,7 @@ main (int   argc,
               test_wizard_to_eml, fixture_tear_down);
   g_test_add ("/outreach/new-job/draft-reopens", Fixture, NULL, fixture_set_up,
               test_draft_reopens, fixture_tear_down);
+  g_test_add ("/outreach/new-job/review-tab", Fixture, NULL, fixture_set_up,
+              test_review_tab, fixture_tear_down);
   return g_test_run ();
 }

@@ -470,6 +470,8 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
 
   db = outreach_store_get_db (store);
   if (!exec (store,
+             /* The chosen ids are small and short-lived: keep them off the disk. */
+             "PRAGMA temp_store = MEMORY;"
              "CREATE TEMP TABLE IF NOT EXISTS outreach_launch_ids (id INTEGER PRIMARY KEY);"
              "DELETE FROM temp.outreach_launch_ids;",
              error))
@@ -498,8 +500,8 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
   sqlite3_create_function (db, "outreach_launch_row", 1, SQLITE_UTF8, &progress,
                            launch_row_cb, NULL, NULL);
   if (!exec (store,
-             "CREATE TEMP VIEW donors AS SELECT d.* FROM temp.outreach_launch_ids l"
-             " JOIN main.donors d ON d.id = l.id WHERE outreach_launch_row (l.id)",
+             "CREATE TEMP VIEW donors AS SELECT * FROM main.donors"
+             " WHERE id IN (SELECT id FROM temp.outreach_launch_ids) AND outreach_launch_row (id)",
              error))
     {
       sqlite3_create_function (db, "outreach_launch_row", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);

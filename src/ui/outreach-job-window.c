@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "outreach-job-window-private.h"
+#include "outreach-job-review-view.h"
 
 #include <glib/gi18n.h>
 
@@ -448,6 +449,8 @@ outreach_job_window_present_job (GtkWindow     *parent,
   g_hash_table_insert (windows, g_memdup2 (&job_id, sizeof job_id), self);
 
   outreach_job_recipients_view_set_job (self->recipients_view, store, job_id);
+  /* Review mode: the Review tab (new-job wizard, issue 7). */
+  outreach_job_review_view_attach (self->tabs, store, job_id);
   outreach_job_log_view_set_job (self->log_view, store, job_id);
   update_view (self);
 
