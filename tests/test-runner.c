@@ -99,6 +99,14 @@ handler (SoupServer        *server,
   if (g_hash_table_contains (f->script, key))
     status = GPOINTER_TO_UINT (g_hash_table_lookup (f->script, key));
 
+  if (status == 999)
+    {
+      /* the body went out, then the connection drops: no answer at all */
+      GIOStream *stream = soup_server_message_steal_connection (msg);
+      g_io_stream_close (stream, NULL, NULL);
+      g_object_unref (stream);
+      return;
+    }
   if (status == 429 || status == 503)
     soup_message_headers_append (soup_server_message_get_response_headers (msg), "Retry-After", "1");
   soup_server_message_set_status (msg, status, NULL);
@@ -209,6 +217,8 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->url);
 }
 
+static int max_attempts;
+
 static gint64
 create_job (Fixture *f, const char *account)
 {
@@ -223,6 +233,7 @@ create_job (Fixture *f, const char *account)
   spec.subject = "Thank you, {{first_name}}";
   spec.text = "Dear {{first_name}},\nthank you.";
   spec.html = "<p>Dear {{first_name}}</p>";
+  spec.max_attempts = max_attempts;
   id = outreach_job_create (f->store, &spec, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
@@ -544,6 +555,80 @@ test_rate_limit (Fixture *f, gconstpointer data)
                      >=, 900 * 1000);
 }
 
+static void
+test_retry_limits (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  add_donors (f, 4);
+  /* ada1: 503 every time → failed after the attempt limit, with the provider's text */
+  for (int i = 1; i <= 3; i++)
+    g_hash_table_insert (f->script, g_strdup_printf ("ada1@example.org#%d", i), GUINT_TO_POINTER (503));
+  /* ada2: a 500, but the account opts in to retrying ambiguous errors */
+  g_hash_table_insert (f->script, g_strdup ("ada2@example.org#1"), GUINT_TO_POINTER (500));
+  /* ada3: the connection drops after the body went out */
+  for (int i = 1; i <= 3; i++)
+    g_hash_table_insert (f->script, g_strdup_printf ("ada3@example.org#%d", i), GUINT_TO_POINTER (999));
+  exec (f, "UPDATE accounts SET retry_ambiguous = 1");
+  max_attempts = 2;
+  id = create_job (f, "Hook");
+  max_attempts = 0;
+
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada1@example.org'"
+                                 " AND state = 'failed' AND attempts = 2 AND last_error LIKE 'Gave up after 2 attempts: HTTP 503%'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
+                                 " AND state = 'sent' AND attempts = 2"), ==, 1);
+  /* with the opt-in a dropped connection is retried too, up to the limit */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada3@example.org'"
+                                 " AND state = 'failed'"), ==, 1);
+  assert_counters_match (f);
+}
+
+static void
+test_dropped_connection_is_uncertain (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  add_donors (f, 3);
+  for (int i = 1; i <= 3; i++)
+    g_hash_table_insert (f->script, g_strdup_printf ("ada2@example.org#%d", i), GUINT_TO_POINTER (999));
+  id = create_job (f, "Hook");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  /* it may have been taken: uncertain, and never sent again by us */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
+                                 " AND state = 'uncertain' AND attempts = 1"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 2);
+}
+
+static void
+test_refused_connection_is_retried (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autofree char *sql = NULL;
+  gint64 id;
+
+  /* a port that was free a moment ago: nothing listens there */
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  sql = g_strdup_printf ("UPDATE accounts SET settings = json_set (settings, '$.url', 'http://127.0.0.1:%u/hook')",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+  exec (f, sql);
+  add_donors (f, 2);
+  max_attempts = 2;
+  id = create_job (f, "Hook");
+  max_attempts = 0;
+
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE state = 'failed' AND attempts = 2"
+                                 " AND last_error LIKE 'Gave up after 2 attempts: Could not reach the provider%'"), ==, 2);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_events WHERE kind = 'retry'"), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -559,6 +644,9 @@ main (int argc, char **argv)
   ADD ("postmark-batches", test_postmark_batches);
   ADD ("auto-start-schedule", test_auto_start_schedule);
   ADD ("rate-limit", test_rate_limit);
+  ADD ("retry-limits", test_retry_limits);
+  ADD ("dropped-connection-is-uncertain", test_dropped_connection_is_uncertain);
+  ADD ("refused-connection-is-retried", test_refused_connection_is_retried);
   g_test_add_func ("/outreach/runner/token-bucket", test_token_bucket);
 #undef ADD
 
