@@ -40,7 +40,7 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autofree char *settings_json = NULL;
-  JsonArray *keyring_keys = json_array_new ();
+  g_autoptr (JsonArray) keyring_keys = json_array_new ();
   double rate = 0;
   int concurrency = 4, retry_ambiguous = 0;
   const char *const *kind_keys;
@@ -50,19 +50,14 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
   int exit_code;
 
   if (!outreach_cli_parse (context, "accounts", &argc, &argv, &exit_code))
-    {
-      json_array_unref (keyring_keys);
-      return exit_code;
-    }
+    return exit_code;
   if (argc != 2 || kind == NULL)
     {
-      json_array_unref (keyring_keys);
       return outreach_cli_usage_error ("accounts", _("accounts add needs a NAME and --provider KIND"));
     }
   name = argv[1];
   if (!outreach_provider_kind_known (kind))
     {
-      json_array_unref (keyring_keys);
       return outreach_cli_usage_error ("accounts", _("“%s” is not a provider kind; use one of %s"), kind,
                                        "folder, webhook, mailgun, sendgrid, postmark, ses, jmap, twilio");
     }
@@ -76,13 +71,11 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
 
       if (eq == NULL || eq == sets[i])
         {
-          json_array_unref (keyring_keys);
           return outreach_cli_usage_error ("accounts", _("--set needs KEY=VALUE, not “%s”"), sets[i]);
         }
       key = g_strndup (sets[i], eq - sets[i]);
       if (g_strv_contains (kind_keys, key))
         {
-          json_array_unref (keyring_keys);
           return outreach_cli_usage_error ("accounts", _("“%s” is a secret: give it with --secret-env %s=VAR, "
                                                          "never on the command line"), key, key);
         }
@@ -91,7 +84,6 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
           rate = g_ascii_strtod (eq + 1, &end);
           if (end == eq + 1 || *end != '\0' || rate < 0)
             {
-              json_array_unref (keyring_keys);
               return outreach_cli_usage_error ("accounts", _("rate is messages per second, 0 or more"));
             }
         }
@@ -100,7 +92,6 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
           concurrency = (int) g_ascii_strtoll (eq + 1, &end, 10);
           if (end == eq + 1 || *end != '\0' || concurrency < 1 || concurrency > 256)
             {
-              json_array_unref (keyring_keys);
               return outreach_cli_usage_error ("accounts", _("concurrency is 1 to 256"));
             }
         }
@@ -120,13 +111,11 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
 
       if (*key == '\0' || !g_strv_contains (kind_keys, key))
         {
-          json_array_unref (keyring_keys);
           return outreach_cli_usage_error ("accounts", _("--secret-env needs KEY=VAR here; the secrets of %s are: %s"),
                                            kind, kind_keys[0] != NULL ? g_strjoinv (", ", (char **) kind_keys) : _("none"));
         }
       if (value == NULL)
         {
-          json_array_unref (keyring_keys);
           return outreach_cli_fail (OUTREACH_EXIT_COULD_NOT, _("The environment variable %s is not set"), var);
         }
       g_hash_table_insert (secrets, g_strdup (key), g_strdup (value));
@@ -151,7 +140,6 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
     provider = outreach_provider_new (kind, name, settings, all, &error);
     if (provider == NULL)
       {
-        json_array_unref (keyring_keys);
         return outreach_cli_fail_error (error);
       }
   }
@@ -164,13 +152,12 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
       {
         if (!outreach_secret_store (name, key, value, &error))
           {
-            json_array_unref (keyring_keys);
             return outreach_cli_fail_error (error);
           }
         json_array_add_string_element (keyring_keys, key);
       }
   }
-  json_object_set_array_member (settings, "secret_keys", keyring_keys);
+  json_object_set_array_member (settings, "secret_keys", json_array_ref (keyring_keys));
 
   store = outreach_cli_open_store (cli);
   if (store == NULL)

@@ -595,12 +595,6 @@ finished_cb (OutreachRunner   *runner,
     state->status = status;
 }
 
-static gboolean
-start_more_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static int
 jobs_run_due (OutreachCli *cli, int argc, char **argv)
 {
@@ -632,17 +626,21 @@ jobs_run_due (OutreachCli *cli, int argc, char **argv)
   outreach_runner_start_due (runner, &error);
   if (error != NULL)
     return outreach_cli_fail_error (error);
-  while (outreach_runner_get_n_running (runner) > 0)
+  for (guint running = outreach_runner_get_n_running (runner); running > 0;)
     {
+      guint now;
+
       g_main_context_iteration (NULL, TRUE);
-      if (outreach_runner_get_n_running (runner) < 64)
+      now = outreach_runner_get_n_running (runner);
+      if (now < running)
         {
           outreach_runner_start_due (runner, &error);
           if (error != NULL)
             return outreach_cli_fail_error (error);
+          now = outreach_runner_get_n_running (runner);
         }
+      running = now;
     }
-  (void) start_more_cb;
   purge_history (store, keep);
   return state.status == OUTREACH_JOB_STATUS_COMPLETED ? OUTREACH_EXIT_OK : OUTREACH_EXIT_COULD_NOT;
 }
