@@ -712,7 +712,13 @@ find_slot (OutreachTemplate *self,
     {
       guint slot = self->slot_table[h] - 1;
 
-      if (strcmp (self->slot_names[slot], key) == 0)
+      const char *a = self->slot_names[slot];
+      const char *b = key;
+
+      /* inline: names are short, and a libc call costs more than the loop */
+      while (*a != '\0' && *a == *b)
+        a++, b++;
+      if (*a == *b)
         return slot;
       h = (h + 1) & self->slot_table_mask;
     }
@@ -1107,102 +1113,39 @@ out_append (GString    *out,
 static const char memo_unset_marker;
 #define UNSET ((JsonNode *) (gpointer) &memo_unset_marker)
 
-/* Which bytes HTML escaping replaces: & < > " ' */
-static const guint8 html_special[256] = {
-  ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
+/* Stops at the five bytes HTML escaping replaces (& < > " '), and at the end. */
+static const guint8 html_special_or_nul[256] = {
+  ['\0'] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
 };
 
-/* Whether any byte of a word is one of & < > " ' — a byte equals c where
- * the XOR with c is zero, and "has a zero byte" is the classic borrow
- * test. '<' (0x3C) and '>' (0x3E) differ in one bit, as do '"' (0x22)
- * and '&' (0x26), so three tests cover five bytes. */
-#define ONES G_GUINT64_CONSTANT (0x0101010101010101)
-#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
-
-static inline guint64
-zero_bytes (guint64 v)
-{
-  return (v - ONES) & ~v & HIGHS;
-}
-
-static inline gboolean
-word_has_special (guint64 w)
-{
-  return (zero_bytes ((w ^ (ONES * 0x3C)) & ~(ONES * 0x02))
-          | zero_bytes ((w ^ (ONES * 0x22)) & ~(ONES * 0x04))
-          | zero_bytes (w ^ (ONES * 0x27))) != 0;
-}
-
-static inline guint64
-load_word (const char *p)
-{
-  guint64 w;
-
-  memcpy (&w, p, sizeof w);
-  return w;
-}
-
+/* Escapes a NUL-terminated string in one pass: no strlen first. */
 static void
-append_escaped (GString    *out,
-                const char *text,
-                gsize       len)
+append_escaped_cstr (GString    *out,
+                     const char *text)
 {
   const char *run = text;
-  const char *end = text + len;
-  const char *p = text;
 
-  while (p < end)
+  for (const char *p = text;; p++)
     {
-      const char *chunk_end;
+      guchar c = (guchar) *p;
 
-      /* eight bytes at a time while none of them needs escaping */
-      if (end - p >= 8)
+      if (G_LIKELY (!html_special_or_nul[c]))
+        continue;
+      if (p > run)
+        out_append (out, run, p - run);
+      switch (c)
         {
-          if (!word_has_special (load_word (p)))
-            {
-              p += 8;
-              continue;
-            }
-          chunk_end = p + 8;
+        case '\0': return;
+        case '&': out_append (out, "&amp;", 5); break;
+        case '<': out_append (out, "&lt;", 4); break;
+        case '>': out_append (out, "&gt;", 4); break;
+        case '"': out_append (out, "&quot;", 6); break;
+        default: out_append (out, "&#39;", 5); break;
         }
-      else
-        chunk_end = end;
-
-      for (; p < chunk_end; p++)
-        {
-          if (G_LIKELY (!html_special[(guchar) *p]))
-            continue;
-          if (p > run)
-            out_append (out, run, p - run);
-          switch (*p)
-            {
-            case '&': out_append (out, "&amp;", 5); break;
-            case '<': out_append (out, "&lt;", 4); break;
-            case '>': out_append (out, "&gt;", 4); break;
-            case '"': out_append (out, "&quot;", 6); break;
-            default: out_append (out, "&#39;", 5); break;
-            }
-          run = p + 1;
-        }
+      run = p + 1;
     }
-  if (end > run)
-    out_append (out, run, end - run);
 }
 
-static gboolean
-has_special (const char *text,
-             gsize       len)
-{
-  gsize i = 0;
-
-  for (; i + 8 <= len; i += 8)
-    if (word_has_special (load_word (text + i)))
-      return TRUE;
-  for (; i < len; i++)
-    if (html_special[(guchar) text[i]])
-      return TRUE;
-  return FALSE;
-}
 
 static inline void
 write_indent (RenderState *state)
@@ -1235,17 +1178,14 @@ write_indented_text (RenderState *state,
     }
 }
 
+/* Numbers, true and false: nothing in them to escape. */
 static void
 write_value_text (RenderState *state,
                   const char  *text,
-                  gsize        len,
-                  gboolean     escape)
+                  gsize        len)
 {
   write_indent (state);
-  if (escape)
-    append_escaped (state->out, text, len);
-  else
-    out_append (state->out, text, len);
+  out_append (state->out, text, len);
 }
 
 /* The shortest text that reads back as the same double, as JavaScript
@@ -1283,12 +1223,10 @@ write_value (RenderState *state,
         if (text != NULL)
           {
             write_indent (state);
-            gsize len = strlen (text);
-
-            if (escape && has_special (text, len))
-              append_escaped (state->out, text, len);
+            if (escape)
+              append_escaped_cstr (state->out, text);
             else
-              out_append (state->out, text, len);
+              out_append (state->out, text, strlen (text));
             return;
           }
       }
@@ -1298,15 +1236,15 @@ write_value (RenderState *state,
           return;
         case G_TYPE_INT64:
           g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, json_node_get_int (node));
-          write_value_text (state, buffer, strlen (buffer), FALSE);
+          write_value_text (state, buffer, strlen (buffer));
           return;
         case G_TYPE_DOUBLE:
           format_double (json_node_get_double (node), buffer);
-          write_value_text (state, buffer, strlen (buffer), FALSE);
+          write_value_text (state, buffer, strlen (buffer));
           return;
         case G_TYPE_BOOLEAN:
           write_value_text (state, json_node_get_boolean (node) ? "true" : "false",
-                            json_node_get_boolean (node) ? 4 : 5, FALSE);
+                            json_node_get_boolean (node) ? 4 : 5);
           return;
         default:
           return;
@@ -1323,7 +1261,7 @@ write_value (RenderState *state,
             JsonNode *element = json_array_get_element (array, i);
 
             if (i > 0)
-              write_value_text (state, ",", 1, FALSE);
+              write_value_text (state, ",", 1);
             if (JSON_NODE_HOLDS_VALUE (element))
               write_value (state, element, escape);
           }
@@ -1447,10 +1385,9 @@ write_root_string (RenderState *state,
       if (text == NULL)
         return FALSE;
       state->memo_text[slot] = text;
-      state->memo_len[slot] = strlen (text);
+      state->memo_len[slot] = G_MAXSIZE;
       state->memo_escaped_len[slot] = G_MAXSIZE;
     }
-  len = state->memo_len[slot];
 
   write_indent (state);
   if (escape)
@@ -1459,7 +1396,7 @@ write_root_string (RenderState *state,
         {
           /* escape once, and keep where the result went */
           state->memo_escaped_at[slot] = state->out->len;
-          append_escaped (state->out, text, len);
+          append_escaped_cstr (state->out, text);
           state->memo_escaped_len[slot] = state->out->len - state->memo_escaped_at[slot];
         }
       else
@@ -1469,6 +1406,9 @@ write_root_string (RenderState *state,
                     state->memo_escaped_len[slot]);
       return TRUE;
     }
+  if (state->memo_len[slot] == G_MAXSIZE)
+    state->memo_len[slot] = strlen (text);
+  len = state->memo_len[slot];
   out_append (state->out, text, len);
   return TRUE;
 }
