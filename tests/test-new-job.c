@@ -174,6 +174,19 @@ find_row (GtkWidget  *root,
   g_error ("No row “%s”", title);
 }
 
+static const char *
+label_starting (GtkWidget  *root,
+                const char *prefix)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_LABEL, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_str_has_prefix (gtk_label_get_text (found->pdata[i]), prefix))
+      return gtk_label_get_text (found->pdata[i]);
+  return NULL;
+}
+
 static void
 type_text (GtkWidget  *editable,
            const char *text)
@@ -545,8 +558,26 @@ test_draft_reopens (Fixture       *f,
   g_assert_cmpstr (draft_name, ==, "Half done");
   g_assert_cmpint (step, ==, OUTREACH_JOB_DRAFT_STEP_NAME);
 
-  /* …which reopens there, with the same choices. */
-  wizard = open_wizard (f, draft_id);
+  /* …which New Job offers to continue, and which reopens there, with the
+   * same choices. */
+  {
+    OutreachNewJobWindow *fresh = open_wizard (f, 0);
+    GList *toplevels;
+
+    g_object_add_weak_pointer (G_OBJECT (fresh), (gpointer *) &fresh);
+    g_assert_cmpint (outreach_new_job_window_get_unfinished (fresh), ==, draft_id);
+    g_assert_nonnull (label_starting (GTK_WIDGET (fresh), "“Half done” was left unfinished at the Name step."));
+    screenshot ("wizard-unfinished.png");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fresh), "wizard.continue-unfinished", NULL));
+    iterate ();
+    g_assert_null (fresh);
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (OUTREACH_IS_NEW_JOB_WINDOW (l->data))
+        wizard = l->data;
+    g_list_free (toplevels);
+  }
+  g_assert_nonnull (wizard);
   g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
   g_assert_cmpint (outreach_new_job_window_get_step (wizard), ==, OUTREACH_JOB_DRAFT_STEP_NAME);
   name = find_row (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_NAME), "Job name");
@@ -575,19 +606,6 @@ test_draft_reopens (Fixture       *f,
   iterate ();
   g_assert_null (wizard);
   g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE name = 'Half done'"), ==, 0);
-}
-
-static const char *
-label_starting (GtkWidget  *root,
-                const char *prefix)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_LABEL, found);
-  for (guint i = 0; i < found->len; i++)
-    if (g_str_has_prefix (gtk_label_get_text (found->pdata[i]), prefix))
-      return gtk_label_get_text (found->pdata[i]);
-  return NULL;
 }
 
 static GtkWidget *

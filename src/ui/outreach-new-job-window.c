@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "outreach-job-query-watch.h"
 #include "outreach-job-window.h"
 #include "outreach-new-job-delivery.h"
 #include "outreach-new-job-message.h"
@@ -47,6 +48,9 @@ struct _OutreachNewJobWindow
   OutreachNewJobStep *delivery_step;
   OutreachNewJobStep *review_step;
   GtkProgressBar *launch_progress;
+  GtkRevealer *unfinished_revealer;
+  GtkLabel *unfinished_label;
+  gint64 unfinished_id;
   GtkImage *blocker_icon;
   GtkLabel *blocker_label;
   GtkButton *back_button;
@@ -314,8 +318,10 @@ launch_done_cb (GObject      *source,
       return;
     }
 
-  /* The draft row is gone: the job took its place. */
+  /* The draft row is gone: the job took its place. Tell the Jobs page
+   * and the app's runner now rather than at their next look. */
   self->launched_job_id = job_id;
+  outreach_job_query_watch_poke (outreach_job_query_watch_get_for_store (self->store));
   self->draft->job_id = 0;
   parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   outreach_job_window_present_job (parent, self->store, job_id);
@@ -395,6 +401,54 @@ static void
 close_later (OutreachNewJobWindow *self)
 {
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, close_later_cb, g_object_ref (self), g_object_unref);
+}
+
+/* A fresh wizard offers the draft the last one left; taking it opens that
+ * draft where it was and closes this (still empty) wizard. */
+static void
+continue_unfinished_activated (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  OutreachNewJobWindow *self = OUTREACH_NEW_JOB_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  OutreachNewJobWindow *other;
+
+  if (self->unfinished_id == 0 || self->launching)
+    return;
+  other = outreach_new_job_window_new (gtk_window_get_transient_for (GTK_WINDOW (self)), self->store,
+                                       self->unfinished_id, &error);
+  if (other == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      gtk_revealer_set_reveal_child (self->unfinished_revealer, FALSE);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (other));
+  if (!has_input (self))
+    close_later (self);
+}
+
+static void
+dismiss_unfinished_cb (OutreachNewJobWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->unfinished_revealer, FALSE);
+}
+
+static void
+offer_unfinished (OutreachNewJobWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+  OutreachJobDraftStep step = 0;
+
+  self->unfinished_id = outreach_job_draft_find_latest (self->store, &name, &step, NULL);
+  if (self->unfinished_id == 0)
+    return;
+  /* Translators: offered when New Job opens, "“Spring appeal” was left unfinished at the Message step." */
+  text = g_strdup_printf (_("“%s” was left unfinished at the %s step."), name, step_title (step));
+  gtk_label_set_text (self->unfinished_label, text);
+  gtk_revealer_set_reveal_child (self->unfinished_revealer, TRUE);
 }
 
 static void
@@ -519,15 +573,21 @@ outreach_new_job_window_class_init (OutreachNewJobWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, delivery_step);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, review_step);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, launch_progress);
+  gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, unfinished_revealer);
+  gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, unfinished_label);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, blocker_icon);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, blocker_label);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, next_button);
 
+  gtk_widget_class_bind_template_callback (widget_class, dismiss_unfinished_cb);
+
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "wizard.next", NULL, next_activated);
   gtk_widget_class_install_action (widget_class, "wizard.escape", NULL, escape_activated);
   gtk_widget_class_install_action (widget_class, "wizard.go-to", "i", go_to_activated);
+  gtk_widget_class_install_action (widget_class, "wizard.continue-unfinished", NULL,
+                                   continue_unfinished_activated);
 }
 
 static void
@@ -600,6 +660,8 @@ outreach_new_job_window_new (GtkWindow     *parent,
       outreach_new_job_step_setup (steps[i], store, self->draft);
       g_signal_connect_swapped (steps[i], "changed", G_CALLBACK (step_changed_cb), self);
     }
+  if (draft_id == 0)
+    offer_unfinished (self);
   /* The recipients step counts in the background; start it at once so
    * its counts are there whichever step the draft reopens at. */
   outreach_new_job_step_load (self->recipients_step);
@@ -645,6 +707,13 @@ outreach_new_job_window_get_step_widget (OutreachNewJobWindow *self,
 {
   g_return_val_if_fail (OUTREACH_IS_NEW_JOB_WINDOW (self), NULL);
   return GTK_WIDGET (get_step (self, step));
+}
+
+gint64
+outreach_new_job_window_get_unfinished (OutreachNewJobWindow *self)
+{
+  g_return_val_if_fail (OUTREACH_IS_NEW_JOB_WINDOW (self), 0);
+  return gtk_revealer_get_reveal_child (self->unfinished_revealer) ? self->unfinished_id : 0;
 }
 
 gint64

@@ -27,6 +27,8 @@ char                 *outreach_new_job_window_dup_blocker (OutreachNewJobWindow 
 const OutreachJobDraft *outreach_new_job_window_get_draft (OutreachNewJobWindow *self);
 GtkWidget            *outreach_new_job_window_get_step_widget (OutreachNewJobWindow *self,
                                                                OutreachJobDraftStep  step);
+/* The unfinished draft a fresh wizard offers to continue, or 0. */
+gint64                outreach_new_job_window_get_unfinished (OutreachNewJobWindow *self);
 /* The job made by Launch, once it exists (0 before). */
 gint64                outreach_new_job_window_get_launched_job (OutreachNewJobWindow *self);
 
