@@ -769,6 +769,50 @@ test_webhook_mapping (Fixture *f, gconstpointer data)
   outreach_message_free (m);
 }
 
+/* `accounts test`: a harmless authenticated request for each kind */
+static void
+test_connection_requests (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *kind, *settings, *key, *secret, *method, *path, *auth_prefix; } kinds[] = {
+    { "mailgun", "{\"domain\":\"mg.example.org\",\"from\":\"a@example.org\",\"base_url\":\"%s\"}", "api_key", "k1",
+      "GET", "/v3/domains/mg.example.org", "Basic " },
+    { "sendgrid", "{\"from\":\"a@example.org\",\"base_url\":\"%s\"}", "api_key", "k2", "GET", "/v3/scopes", "Bearer k2" },
+    { "postmark", "{\"from\":\"a@example.org\",\"base_url\":\"%s\"}", "server_token", "k3", "GET", "/server", NULL },
+    { "ses", "{\"region\":\"us-east-1\",\"access_key_id\":\"AKID\",\"from\":\"a@example.org\",\"base_url\":\"%s\"}",
+      "secret_access_key", "k4", "GET", "/v2/email/account", "AWS4-HMAC-SHA256 Credential=AKID/" },
+    { "jmap", "{\"url\":\"%s/.well-known/jmap\",\"username\":\"u\",\"from\":\"a@example.org\"}", "password", "k5",
+      "GET", "/.well-known/jmap", "Basic " },
+    { "twilio", "{\"account_sid\":\"AC1\",\"from_number\":\"+15557122661\",\"base_url\":\"%s\"}", "auth_token", "k6",
+      "GET", "/2010-04-01/Accounts/AC1.json", "Basic " },
+    { "webhook", "{\"url\":\"%s/hook\"}", NULL, NULL, "POST", "/hook", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *settings = g_strdup_printf (kinds[i].settings, f->base);
+      g_autoptr (OutreachProvider) provider = make_provider (kinds[i].kind, settings, kinds[i].key, kinds[i].secret);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (SoupMessage) request = outreach_provider_build_test_request (provider, &error);
+      g_autoptr (SoupSession) session = soup_session_new ();
+      g_autoptr (GBytes) body = NULL;
+
+      g_test_message ("%s", kinds[i].kind);
+      g_assert_no_error (error);
+      g_assert_nonnull (request);
+      f->status = 200;
+      f->response = "{}";
+      soup_session_send_and_read_async (session, request, G_PRIORITY_DEFAULT, NULL, sent_cb, &body);
+      while (body == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpstr (f->method, ==, kinds[i].method);
+      g_assert_cmpstr (f->path, ==, kinds[i].path);
+      if (kinds[i].auth_prefix != NULL)
+        g_assert_true (g_str_has_prefix (soup_message_headers_get_one (f->headers, "Authorization"), kinds[i].auth_prefix));
+      if (g_str_equal (kinds[i].kind, "postmark"))
+        g_assert_cmpstr (soup_message_headers_get_one (f->headers, "X-Postmark-Server-Token"), ==, "k3");
+    }
+}
+
 static void
 test_settings_checked (void)
 {
@@ -809,6 +853,7 @@ main (int argc, char **argv)
   ADD ("jmap", test_jmap);
   ADD ("twilio", test_twilio);
   ADD ("webhook", test_webhook_mapping);
+  ADD ("connection-requests", test_connection_requests);
 #undef ADD
   g_test_add_func ("/outreach/provider/sigv4-vectors", test_sigv4_vectors);
   g_test_add_func ("/outreach/provider/settings-checked", test_settings_checked);
