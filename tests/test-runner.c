@@ -556,6 +556,23 @@ test_rate_limit (Fixture *f, gconstpointer data)
 }
 
 static void
+test_suppressed_after_creation (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  add_donors (f, 5);
+  id = create_job (f, "Hook");
+  /* ada4 unsubscribes after the job was created: still never sent to */
+  exec (f, "INSERT INTO suppressions (address, reason, created_at) VALUES ('Ada4@Example.org', 'unsubscribed', 1)");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 4);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada4@example.org'"
+                                 " AND state = 'skipped' AND last_error LIKE '%suppression list (unsubscribed)%'"), ==, 1);
+  g_assert_cmpuint (f->requests, ==, 4);
+  assert_counters_match (f);
+}
+
+static void
 test_retry_limits (Fixture *f, gconstpointer data)
 {
   gint64 id;
@@ -645,6 +662,7 @@ main (int argc, char **argv)
   ADD ("auto-start-schedule", test_auto_start_schedule);
   ADD ("rate-limit", test_rate_limit);
   ADD ("retry-limits", test_retry_limits);
+  ADD ("suppressed-after-creation", test_suppressed_after_creation);
   ADD ("dropped-connection-is-uncertain", test_dropped_connection_is_uncertain);
   ADD ("refused-connection-is-retried", test_refused_connection_is_retried);
   g_test_add_func ("/outreach/runner/token-bucket", test_token_bucket);

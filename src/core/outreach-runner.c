@@ -467,6 +467,52 @@ compare_claimed (gconstpointer a,
   return ca->id < cb->id ? -1 : ca->id > cb->id;
 }
 
+/* Nobody suppressed is ever sent to, even when the address was added to
+ * the suppression list after the job was created: such a claimed
+ * recipient becomes skipped with the reason (one indexed lookup each). */
+static gboolean
+skip_suppressed (Worker     *w,
+                 GPtrArray  *rows,
+                 GError    **error)
+{
+  for (guint i = 0; i < rows->len;)
+    {
+      Claimed *c = rows->pdata[i];
+      sqlite3_stmt *stmt = outreach_store_prepare (w->store,
+                                                   "SELECT reason FROM suppressions WHERE address = ?",
+                                                   error);
+      g_autofree char *reason = NULL;
+      g_autofree char *message = NULL;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, c->address, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        reason = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      if (reason == NULL)
+        {
+          i++;
+          continue;
+        }
+
+      message = g_strdup_printf (_("The address is on the suppression list (%s)"), reason);
+      stmt = outreach_store_prepare (w->store,
+                                     "UPDATE job_recipients SET state = 'skipped', attempts = attempts - 1,"
+                                     " last_error = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'claimed'",
+                                     error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, c->id);
+      sqlite3_bind_text (stmt, 2, message, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, now_ms () / 1000);
+      if (!outreach_store_step_done (w->store, stmt, error))
+        return FALSE;
+      claimed_free (g_ptr_array_steal_index (rows, i));
+    }
+  return TRUE;
+}
+
 /* One transaction: the results in w->results, the checkpoint (status,
  * lease), then a claim of up to @want recipients. Returns the claimed
  * rows in recipient order (empty on a database error, which stops the job). */
@@ -515,6 +561,9 @@ commit_and_claim (Worker *w,
           goto rollback;
         }
     }
+
+  if (rows->len > 0 && !skip_suppressed (w, rows, &error))
+    goto rollback;
 
   if (!outreach_store_commit (w->store, &error))
     goto rollback;
