@@ -530,6 +530,40 @@ test_external_id_adopts_email_match (Fixture      *f,
 }
 
 static void
+test_bulk_counts (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autoptr (GString) csv = g_string_new ("id,email,city\n");
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OutreachDonorImport) one = NULL;
+  g_autoptr (OutreachDonorImport) two = NULL;
+
+  /* 40 rows keyed by id (written 16 to a statement), one id twice with
+   * another city: the second is an update of the first. */
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (csv, "X%u,d%u@example.org,%s\n", i == 30 ? 5 : i, i == 30 ? 5 : i,
+                            i == 30 ? "Paris" : "London");
+  path = write_file (f, "bulk.csv", csv->str, csv->len);
+
+  one = import_path (f, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outreach_donor_import_get_n_new (one), ==, 39);
+  g_assert_cmpuint (outreach_donor_import_get_n_updated (one), ==, 1);
+  g_assert_cmpuint (outreach_donor_import_get_n_unchanged (one), ==, 0);
+  assert_value (f, "d5@example.org", "city", "'Paris'");
+  g_assert_cmpint (count_donors (f), ==, 39);
+
+  /* Again: row 6 (X5, London) now changes Paris back, row 31 changes it again. */
+  two = import_path (f, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outreach_donor_import_get_n_new (two), ==, 0);
+  g_assert_cmpuint (outreach_donor_import_get_n_updated (two), ==, 2);
+  g_assert_cmpuint (outreach_donor_import_get_n_unchanged (two), ==, 38);
+  g_assert_cmpint (count_donors (f), ==, 39);
+}
+
+static void
 cancel_progress_cb (double   fraction,
                     guint64  rows,
                     gpointer user_data)
@@ -692,6 +726,7 @@ main (int   argc,
   ADD ("upsert", test_upsert);
   ADD ("external-id-adopts-email-match", test_external_id_adopts_email_match);
   ADD ("cancel-leaves-nothing", test_cancel_leaves_nothing);
+  ADD ("bulk-counts", test_bulk_counts);
   ADD ("preview-writes-nothing", test_preview_writes_nothing);
   g_test_add_func ("/outreach/csv/value-parsers", test_value_parsers);
   g_test_add_func ("/outreach/csv/header-guesses", test_header_guesses);
