@@ -344,6 +344,17 @@ choose_gala_donors (OutreachNewJobWindow *wizard)
   g_assert_cmpint (counts.do_not_contact, ==, 1);
   g_assert_cmpint (counts.suppressed, ==, 1);
   g_assert_cmpint (counts.reachable, ==, 2);
+
+  /* One by one: Enter on Mary's row takes her out, and again puts her back. */
+  g_signal_emit_by_name (find_nth (picker, GTK_TYPE_LIST_VIEW, 0), "activate", 2);
+  assert_ready (wizard);
+  g_assert_true (outreach_donor_picker_get_counts (OUTREACH_DONOR_PICKER (picker), &counts));
+  g_assert_cmpint (counts.selected, ==, 3);
+  g_assert_cmpint (counts.do_not_contact, ==, 0);
+  g_signal_emit_by_name (find_nth (picker, GTK_TYPE_LIST_VIEW, 0), "activate", 2);
+  assert_ready (wizard);
+  g_assert_true (outreach_donor_picker_get_counts (OUTREACH_DONOR_PICKER (picker), &counts));
+  g_assert_cmpint (counts.selected, ==, 4);
 }
 
 static void

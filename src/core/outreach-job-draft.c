@@ -472,6 +472,8 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
   if (!exec (store,
              /* The chosen ids are small and short-lived: keep them off the disk. */
              "PRAGMA temp_store = MEMORY;"
+             /* Up to 64 MiB of pages before they spill to the WAL mid-transaction. */
+             "PRAGMA cache_size = -65536;"
              "CREATE TEMP TABLE IF NOT EXISTS outreach_launch_ids (id INTEGER PRIMARY KEY);"
              "DELETE FROM temp.outreach_launch_ids;",
              error))

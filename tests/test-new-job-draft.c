@@ -1,0 +1,310 @@
+/* test-new-job-draft.c — the wizard's draft and donor selection, without a window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+
+#include "outreach-job-draft.h"
+#include "outreach-test-util.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  OutreachStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = outreach_test_make_tmp_dir ();
+  f->path = g_build_filename (f->dir, "outreach.db", NULL);
+  f->store = outreach_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (outreach_store_exec (f->store,
+    "INSERT INTO donors (id, first_name, last_name, email, phone, city, tags, do_not_contact,"
+    " last_gift_amount, last_gift_date, created_at, updated_at) VALUES"
+    " (1, 'Ada', 'Lovelace', 'ada@example.org', '+441234567890', 'London', 'gala;board', 0, 25000, '2026-03-01', 1, 1),"
+    " (2, 'Grace', 'Hopper', 'grace@example.org', NULL, 'Arlington', 'gala', 0, 5000, '2025-11-02', 1, 1),"
+    " (3, 'Alan', 'Turing', 'ALAN@example.org', NULL, 'london', 'board', 0, 1000, '2024-01-01', 1, 1),"
+    " (4, 'Alan', 'Twin', 'alan@example.org', NULL, 'Leeds', 'board', 0, NULL, NULL, 1, 1),"
+    " (5, 'Katherine', 'Johnson', NULL, '+15551234567', 'Hampton', 'gala', 0, NULL, NULL, 1, 1),"
+    " (6, 'Mary', 'Jackson', 'mary@example.org', NULL, 'Hampton', 'gala', 1, 100, '2026-01-01', 1, 1),"
+    " (7, 'Dorothy', 'Vaughan', 'dorothy@example.org', NULL, 'Hampton', 'gala_2', 0, 100, '2026-01-01', 1, 1);"
+    "INSERT INTO suppressions (address, reason, created_at) VALUES ('DOROTHY@example.org', 'bounced', 1);",
+    &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  outreach_test_remove_tree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static char *
+matching (Fixture                *f,
+          OutreachDonorSelection *selection)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = outreach_donor_selection_matching_ids (selection, f->store, NULL, &error);
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (ids, gint64, i));
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_filters (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr (OutreachDonorSelection) s = outreach_donor_selection_new ();
+  g_autofree char *all = NULL, *gala = NULL, *city = NULL, *since = NULL, *amount = NULL;
+  g_autofree char *phone = NULL, *search = NULL, *literal = NULL;
+
+  all = matching (f, s);
+  g_assert_cmpstr (all, ==, "1,2,3,4,5,6,7");
+  s->tag = g_strdup ("gala");  /* a whole tag: not "gala_2" */
+  gala = matching (f, s);
+  g_assert_cmpstr (gala, ==, "1,2,5,6");
+  g_clear_pointer (&s->tag, g_free);
+  s->city = g_strdup ("LONDON");
+  city = matching (f, s);
+  g_assert_cmpstr (city, ==, "1,3");
+  g_clear_pointer (&s->city, g_free);
+  s->gave_since = g_strdup ("2026-01-01");
+  since = matching (f, s);
+  g_assert_cmpstr (since, ==, "1,6,7");
+  g_clear_pointer (&s->gave_since, g_free);
+  s->min_amount = 5000;
+  amount = matching (f, s);
+  g_assert_cmpstr (amount, ==, "1,2");
+  s->min_amount = -1;
+  s->need_phone = TRUE;
+  phone = matching (f, s);
+  g_assert_cmpstr (phone, ==, "1,5");
+  s->need_phone = FALSE;
+  s->search = g_strdup ("alan");
+  search = matching (f, s);
+  g_assert_cmpstr (search, ==, "3,4");
+  /* LIKE's wildcards are text to look for, not patterns. */
+  g_free (s->search);
+  s->search = g_strdup ("%");
+  literal = matching (f, s);
+  g_assert_cmpstr (literal, ==, "");
+}
+
+static void
+test_counts (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (OutreachDonorSelection) s = outreach_donor_selection_new ();
+  g_autoptr (GError) error = NULL;
+  OutreachDonorSelectionCounts c;
+
+  /* Nothing chosen yet. */
+  g_assert_true (outreach_donor_selection_count (s, f->store, FALSE, &c, &error));
+  g_assert_cmpint (c.matching, ==, 7);
+  g_assert_cmpint (c.selected, ==, 0);
+
+  /* All: Katherine has no e-mail address, Alan Twin repeats Alan Turing's
+   * address (in another case), Mary asked not to be contacted, Dorothy is
+   * suppressed (in another case too). */
+  outreach_donor_selection_select_all (s, TRUE);
+  g_assert_true (outreach_donor_selection_count (s, f->store, FALSE, &c, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (c.selected, ==, 7);
+  g_assert_cmpint (c.no_address, ==, 1);
+  g_assert_cmpint (c.duplicates, ==, 1);
+  g_assert_cmpint (c.do_not_contact, ==, 1);
+  g_assert_cmpint (c.suppressed, ==, 1);
+  g_assert_cmpint (c.reachable, ==, 3);
+
+  /* By SMS only Ada and Katherine have an address. */
+  g_assert_true (outreach_donor_selection_count (s, f->store, TRUE, &c, &error));
+  g_assert_cmpint (c.no_address, ==, 5);
+  g_assert_cmpint (c.reachable, ==, 2);
+
+  /* Taking Alan Turing out leaves his twin's address unrepeated. */
+  outreach_donor_selection_toggle (s, 3);
+  g_assert_false (outreach_donor_selection_is_selected (s, 3));
+  g_assert_true (outreach_donor_selection_count (s, f->store, FALSE, &c, &error));
+  g_assert_cmpint (c.selected, ==, 6);
+  g_assert_cmpint (c.duplicates, ==, 0);
+  g_assert_cmpint (c.reachable, ==, 3);
+
+  /* Only the ones ticked. */
+  outreach_donor_selection_select_all (s, FALSE);
+  outreach_donor_selection_toggle (s, 2);
+  outreach_donor_selection_toggle (s, 6);
+  g_assert_true (outreach_donor_selection_count (s, f->store, FALSE, &c, &error));
+  g_assert_cmpint (c.selected, ==, 2);
+  g_assert_cmpint (c.reachable, ==, 1);
+}
+
+static void
+test_save_load (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (OutreachJobDraft) draft = outreach_job_draft_new ();
+  g_autoptr (OutreachJobDraft) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  OutreachJobDraftStep step;
+  gboolean taken;
+
+  draft->step = OUTREACH_JOB_DRAFT_STEP_MESSAGE;
+  draft->selection->tag = g_strdup ("gala");
+  draft->selection->min_amount = 100;
+  outreach_donor_selection_toggle (draft->selection, 5);
+  draft->subject = (g_free (draft->subject), g_strdup ("Hello {{first_name}}"));
+  draft->account_id = 1;
+  draft->rate = 2.5;
+  draft->priority = 1;
+  draft->review = TRUE;
+  g_assert_true (outreach_job_draft_save (draft, f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (draft->job_id, >, 0);
+
+  /* A draft row needs a name before the Name step: "Untitled job". */
+  g_assert_cmpint (outreach_job_draft_find_latest (f->store, &name, &step, &error), ==, draft->job_id);
+  g_assert_cmpstr (name, ==, "Untitled job");
+  g_assert_cmpint (step, ==, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
+
+  back = outreach_job_draft_load (f->store, draft->job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->name, ==, "");
+  g_assert_cmpint (back->step, ==, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
+  g_assert_cmpstr (back->selection->tag, ==, "gala");
+  g_assert_cmpint (back->selection->min_amount, ==, 100);
+  g_assert_true (outreach_donor_selection_is_toggled (back->selection, 5));
+  g_assert_cmpstr (back->subject, ==, "Hello {{first_name}}");
+  g_assert_cmpint (back->account_id, ==, 1);
+  g_assert_cmpfloat (back->rate, ==, 2.5);
+  g_assert_cmpint (back->priority, ==, 1);
+  g_assert_true (back->review);
+
+  /* The draft's own name is not "another job's". */
+  g_free (draft->name);
+  draft->name = g_strdup ("Gala");
+  g_assert_true (outreach_job_draft_save (draft, f->store, &error));
+  g_assert_true (outreach_job_draft_name_taken (draft, f->store, " gala ", &taken, &error));
+  g_assert_false (taken);
+  {
+    g_autoptr (OutreachJobDraft) other = outreach_job_draft_new ();
+
+    g_assert_true (outreach_job_draft_name_taken (other, f->store, "GALA", &taken, &error));
+    g_assert_true (taken);
+  }
+
+  g_assert_true (outreach_job_draft_discard (draft, f->store, &error));
+  g_assert_null (outreach_job_draft_load (f->store, back->job_id, &error));
+  g_assert_error (error, OUTREACH_JOB_DRAFT_ERROR, OUTREACH_JOB_DRAFT_ERROR_NOT_FOUND);
+}
+
+static void
+test_suggest_name (void)
+{
+  g_autoptr (OutreachJobDraft) draft = outreach_job_draft_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_local (2026, 11, 23, 10, 0, 0);
+  g_autofree char *from_template = NULL;
+  g_autofree char *from_tag = NULL;
+  g_autofree char *plain = NULL;
+
+  plain = outreach_job_draft_suggest_name (draft, NULL, now);
+  g_assert_cmpstr (plain, ==, "Message to donors — November 2026");
+  draft->selection->tag = g_strdup ("gala");
+  from_tag = outreach_job_draft_suggest_name (draft, NULL, now);
+  g_assert_cmpstr (from_tag, ==, "Donors tagged gala — November 2026");
+  from_template = outreach_job_draft_suggest_name (draft, " Thank-you letters ", now);
+  g_assert_cmpstr (from_template, ==, "Thank-you letters — November 2026");
+}
+
+/* Launch goes through the engine's job creation with exactly the chosen
+ * donors, in one transaction, and takes the draft's place. */
+static void
+test_launch_chosen_only (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (OutreachJobDraft) draft = outreach_job_draft_new ();
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 draft_id, job_id;
+  GString *got = g_string_new (NULL);
+  g_autofree char *addresses = NULL;
+
+  draft->name = (g_free (draft->name), g_strdup ("Chosen few"));
+  draft->subject = (g_free (draft->subject), g_strdup ("Hi {{first_name}}"));
+  draft->text = (g_free (draft->text), g_strdup ("Dear {{first_name}}"));
+  draft->account_id = 1;
+  outreach_donor_selection_toggle (draft->selection, 2);
+  outreach_donor_selection_toggle (draft->selection, 6);
+  outreach_donor_selection_toggle (draft->selection, 3);
+  g_assert_true (outreach_job_draft_save (draft, f->store, &error));
+  draft_id = draft->job_id;
+
+  job_id = outreach_job_draft_launch (draft, f->store, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (job_id, >, 0);
+  g_assert_cmpint (job_id, !=, draft_id);
+
+  stmt = outreach_store_prepare (f->store,
+                                 "SELECT group_concat (address || ':' || state, ' ') FROM"
+                                 " (SELECT address, state FROM job_recipients WHERE job_id = ? ORDER BY donor_id)",
+                                 NULL);
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_string_append (got, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  addresses = g_string_free (got, FALSE);
+  g_assert_cmpstr (addresses, ==, "grace@example.org:pending ALAN@example.org:pending mary@example.org:skipped");
+
+  /* The draft row is gone, the real donors table is what this connection
+   * sees again, and nothing else changed. */
+  g_assert_null (outreach_job_draft_load (f->store, draft_id, NULL));
+  {
+    gint64 donors = 0;
+
+    g_assert_true (outreach_store_count_rows (f->store, "donors", &donors, NULL));
+    g_assert_cmpint (donors, ==, 7);
+  }
+
+  /* Nobody chosen: nothing is created. */
+  {
+    g_autoptr (OutreachJobDraft) empty = outreach_job_draft_new ();
+    g_autoptr (GError) none = NULL;
+
+    empty->name = (g_free (empty->name), g_strdup ("Nobody"));
+    empty->subject = (g_free (empty->subject), g_strdup ("S"));
+    empty->text = (g_free (empty->text), g_strdup ("T"));
+    empty->account_id = 1;
+    g_assert_cmpint (outreach_job_draft_launch (empty, f->store, NULL, NULL, &none), ==, 0);
+    g_assert_error (none, OUTREACH_JOB_DRAFT_ERROR, OUTREACH_JOB_DRAFT_ERROR_NO_RECIPIENTS);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/outreach/new-job-draft/filters", Fixture, NULL, fixture_set_up, test_filters, fixture_tear_down);
+  g_test_add ("/outreach/new-job-draft/counts", Fixture, NULL, fixture_set_up, test_counts, fixture_tear_down);
+  g_test_add ("/outreach/new-job-draft/save-load", Fixture, NULL, fixture_set_up, test_save_load, fixture_tear_down);
+  g_test_add_func ("/outreach/new-job-draft/suggest-name", test_suggest_name);
+  g_test_add ("/outreach/new-job-draft/launch-chosen-only", Fixture, NULL, fixture_set_up,
+              test_launch_chosen_only, fixture_tear_down);
+  return g_test_run ();
+}
