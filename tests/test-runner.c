@@ -478,6 +478,9 @@ test_auto_start_schedule (Fixture *f, gconstpointer data)
 
   add_donors (f, 5);
   exec (f, "UPDATE settings SET value = '1' WHERE key = 'parallel_jobs'");
+  exec (f, "UPDATE settings SET value = '2' WHERE key = 'history_keep'");
+  exec (f, "INSERT INTO jobs (uuid, name, status, created_at, updated_at, finished_at)"
+           " VALUES ('00000000-0000-4000-8000-0000000000aa', 'Old', 'completed', 1, 1, 1)");
   first = create_job (f, "Hook");
   second = create_job (f, "Hook");
   schedule = g_strdup_printf ("UPDATE jobs SET scheduled_at = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
@@ -493,6 +496,8 @@ test_auto_start_schedule (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE status = 'completed'"), ==, 2);
+  /* history_keep is honoured as jobs end: an old finished job went */
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE name = 'Old'"), ==, 0);
   /* the scheduled one did not start before its time */
   {
     g_autofree char *q = g_strdup_printf ("SELECT started_at >= scheduled_at FROM jobs WHERE id = %" G_GINT64_FORMAT, second);

@@ -35,6 +35,7 @@
 #include <malloc.h>
 #endif
 
+#include "outreach-job-control.h"
 #include "outreach-job-lease.h"
 #include "outreach-job-log.h"
 #include "outreach-job-render.h"
@@ -1508,10 +1509,18 @@ job_task_done_cb (GObject      *source,
   gssize status = g_task_propagate_int (G_TASK (result), &error);
 
   g_hash_table_remove (self->running, &job_id);
-  /* a slot is free: the next due job may start */
+  /* a slot is free: the next due job may start; and the history setting
+   * is honoured as jobs finish, as `jobs run` does */
   if (self->auto_start != NULL)
     {
       g_autoptr (GError) local = NULL;
+      int keep = 100;
+
+      if (outreach_settings_get_int (self->store, OUTREACH_SETTING_HISTORY_KEEP, &keep, &local))
+        outreach_job_purge_history (self->store, (guint) MAX (keep, 0), NULL, &local);
+      if (local != NULL)
+        g_warning ("%s", local->message);
+      g_clear_error (&local);
       outreach_runner_start_due (self, &local);
       if (local != NULL)
         g_warning ("%s", local->message);

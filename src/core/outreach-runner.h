@@ -14,7 +14,8 @@
  *
  * With outreach_runner_set_auto_start() (the app), queued jobs start by
  * themselves: now, when a running job ends, and scheduled ones at their
- * time (checked every few seconds), up to the parallel_jobs setting.
+ * time (checked every few seconds), up to the parallel_jobs setting; and
+ * finished jobs beyond the history_keep setting are purged as jobs end.
  *
  * Changes another process makes (the CLI pausing a job the app runs) are
  * noticed at the thread's next checkpoint (every group commit, ~100 ms).
