@@ -479,6 +479,7 @@ test_wizard_to_eml (Fixture       *f,
   g_assert_nonnull (strstr (summary, "Name: Gala thank-you\n"));
   g_assert_nonnull (strstr (summary, "Account: Folder (folder)\n"));
   g_assert_nonnull (strstr (summary, "When: Now\n"));
+  g_assert_nonnull (strstr (summary, "Checks: The text body has no unsubscribe link"));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next_button (wizard))), ==, "_Launch");
   screenshot ("wizard-5-review.png");
   press_next (wizard);

@@ -29,6 +29,7 @@ struct _OutreachNewJobReview
   OutreachDonorSelectionCounts counts;
   char *count_error;
   GPtrArray *rows;  /* AdwActionRow, in the group */
+  char *checks;
 
   AdwPreferencesGroup *summary_group;
 };
@@ -144,6 +145,8 @@ fill (OutreachNewJobReview *self)
                                                  : _("Subject: %s — text only"),
                              draft->subject != NULL ? draft->subject : "");
   add_row (self, _("Message"), message, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
+  if (self->checks != NULL)
+    add_row (self, _("Checks"), self->checks, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
 
   account = dup_account (store, draft->account_id);
   add_row (self, _("Account"), account != NULL ? account : _("None chosen"),
@@ -256,6 +259,7 @@ outreach_new_job_review_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->count_error, g_free);
+  g_clear_pointer (&self->checks, g_free);
 
   G_OBJECT_CLASS (outreach_new_job_review_parent_class)->dispose (object);
 }
@@ -282,6 +286,16 @@ outreach_new_job_review_init (OutreachNewJobReview *self)
   self->rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+outreach_new_job_review_set_checks (OutreachNewJobReview *self,
+                                    const char           *checks)
+{
+  g_return_if_fail (OUTREACH_IS_NEW_JOB_REVIEW (self));
+
+  g_free (self->checks);
+  self->checks = g_strdup (checks);
 }
 
 char *

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (OutreachNewJobReview, outreach_new_job_review, OUTREACH, NEW_JOB_REVIEW,
                       OutreachNewJobStep)
 
+/* What the message check found (shown as the "Checks" row); NULL: not checked. */
+void  outreach_new_job_review_set_checks  (OutreachNewJobReview *self,
+                                           const char           *checks);
 /* The summary as text, one "Title: value" line per row (for tests). */
 char *outreach_new_job_review_dup_summary (OutreachNewJobReview *self);
 

@@ -193,6 +193,27 @@ save_draft (OutreachNewJobWindow *self)
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
 }
 
+/* The message check's findings in a sentence or two, for the summary. */
+static char *
+describe_checks (OutreachNewJobMessage *message)
+{
+  OutreachTemplateCheckReport *report = outreach_new_job_message_get_report (message);
+  g_autoptr (GString) text = NULL;
+
+  if (report == NULL)
+    return NULL;
+  if (report->issues->len == 0)
+    return g_strdup (_("No problems found"));
+  text = g_string_new (NULL);
+  for (guint i = 0; i < report->issues->len; i++)
+    {
+      OutreachTemplateIssue *issue = report->issues->pdata[i];
+
+      g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", issue->message);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 gboolean
 outreach_new_job_window_go_to_step (OutreachNewJobWindow *self,
                                     OutreachJobDraftStep  step)
@@ -203,6 +224,12 @@ outreach_new_job_window_go_to_step (OutreachNewJobWindow *self,
     return FALSE;
   self->step = step;
   save_draft (self);
+  if (step == OUTREACH_JOB_DRAFT_STEP_REVIEW)
+    {
+      g_autofree char *checks = describe_checks (OUTREACH_NEW_JOB_MESSAGE (self->message_step));
+
+      outreach_new_job_review_set_checks (OUTREACH_NEW_JOB_REVIEW (self->review_step), checks);
+    }
   outreach_new_job_step_load (get_step (self, step));
   gtk_stack_set_visible_child_name (self->stack, step_names[step]);
   update_actions (self);
