@@ -72,11 +72,12 @@ update_count (OutreachDonorsPage *self)
   if (!outreach_donor_list_get_complete (self->list))
     text = g_strdup (_("Searching…"));
   else if (filtered)
-    text = g_strdup_printf (ngettext ("%u of %" G_GUINT64_FORMAT " donor",
-                                      "%u of %" G_GUINT64_FORMAT " donors", total),
+    /* The ' flag groups digits as the locale does: 1,000,000. */
+    text = g_strdup_printf (ngettext ("%'u of %'" G_GUINT64_FORMAT " donor",
+                                      "%'u of %'" G_GUINT64_FORMAT " donors", total),
                             n, total);
   else
-    text = g_strdup_printf (ngettext ("%u donor", "%u donors", n), n);
+    text = g_strdup_printf (ngettext ("%'u donor", "%'u donors", n), n);
   gtk_label_set_label (self->count_label, text);
 
   /* The empty state is for a store with no donor at all, not for a
