@@ -353,6 +353,22 @@ outreach_job_lease_acquire (OutreachStore *store,
       goto fail;
     }
 
+  /* No live process runs it, so a recipient still marked claimed was left
+   * by a runner that could not finish its bookkeeping (a full disk, say):
+   * it may have gone out, so it is uncertain, never sent again unasked. */
+  {
+    sqlite3_stmt *leftover = outreach_store_prepare (store,
+                                                     "UPDATE job_recipients SET state = 'uncertain', updated_at = ?2"
+                                                     " WHERE job_id = ?1 AND state = 'claimed'",
+                                                     error);
+    if (leftover == NULL)
+      goto fail;
+    sqlite3_bind_int64 (leftover, 1, job_id);
+    sqlite3_bind_int64 (leftover, 2, now_seconds ());
+    if (!outreach_store_step_done (store, leftover, error))
+      goto fail;
+  }
+
   if (!outreach_job_status_apply (store, job_id, OUTREACH_JOB_STATUS_RUNNING, NULL, error))
     goto fail;
 

@@ -579,8 +579,8 @@ fail:
   for (guint i = 0; i < rows->len; i++)
     claimed_free (rows->pdata[i]);
   g_ptr_array_set_size (rows, 0);
-  /* the results could not be written: they stay claimed, and the job stops */
-  clear_results (w);
+  /* the results could not be written: they are kept (the next commit, or
+   * the end of the job, writes them) and the job stops */
   worker_database_failed (w, error);
   return rows;
 }
