@@ -139,6 +139,9 @@ static const ErrorCase error_cases[] = {
   { "\n\n   {{> footer}}", OUTREACH_TEMPLATE_ERROR_UNKNOWN_PARTIAL,
     "3:4: unknown partial “footer”", 3, 4 },
   { "{{>}}", OUTREACH_TEMPLATE_ERROR_SYNTAX, "1:1: a partial tag needs a name", 1, 1 },
+  /* found by the fuzzer: the sigil is also the closing delimiter */
+  { "{{=Y ^=}}Y^^", OUTREACH_TEMPLATE_ERROR_SYNTAX, "1:10: empty tag", 1, 10 },
+  { "{{=Y ^=}}Y^", OUTREACH_TEMPLATE_ERROR_SYNTAX, "1:10: unclosed tag: “Y” has no matching “^”", 1, 10 },
 };
 
 static void

@@ -273,6 +273,8 @@ parse_name (Parser     *parser,
 {
   g_autofree char *text = NULL;
 
+  if (end < start)
+    end = start;
   while (start < end && is_space (*start))
     start++;
   while (end > start && is_space (end[-1]))
@@ -418,8 +420,12 @@ parse (Parser *parser)
           /* {{{name}}}: the closing tag is "}" then the closing delimiter */
           g_autofree char *triple_close = g_strconcat ("}", parser->ctag, NULL);
 
-          close = find_string (src + content_start, len - content_start,
-                               triple_close, parser->ctag_len + 1);
+          /* after the '{': with a closing delimiter like "{", the sigil
+           * itself must not count as the end */
+          close = content_start + 1 <= len
+                    ? find_string (src + content_start + 1, len - content_start - 1,
+                                   triple_close, parser->ctag_len + 1)
+                    : NULL;
           if (close == NULL)
             return parser_fail (parser, OUTREACH_TEMPLATE_ERROR_SYNTAX, tag_start,
                                 _("unclosed tag: “%s{” has no matching “}%s”"),
@@ -442,8 +448,13 @@ parse (Parser *parser)
         }
       else
         {
-          close = find_string (src + content_start, len - content_start,
-                               parser->ctag, parser->ctag_len);
+          /* The end is searched after the sigil, if any: with delimiters
+           * set to "Y ^", "Y^^" is an inverted section whose sigil is
+           * also the closing delimiter. */
+          gsize body = content_start + (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!'
+                                        || sigil == '>' || sigil == '&');
+
+          close = body <= len ? find_string (src + body, len - body, parser->ctag, parser->ctag_len) : NULL;
           if (close == NULL)
             return parser_fail (parser, OUTREACH_TEMPLATE_ERROR_SYNTAX, tag_start,
                                 _("unclosed tag: “%s” has no matching “%s”"),
