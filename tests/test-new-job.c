@@ -417,7 +417,7 @@ test_wizard_to_eml (Fixture       *f,
   message = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
   editor = outreach_new_job_message_get_editor (OUTREACH_NEW_JOB_MESSAGE (message));
   assert_blocked (wizard, "Write a subject");
-  type_text (find_nth (editor, GTK_TYPE_ENTRY, 0), "Thank you for the gala, {{first_name}}");
+  type_text (find_nth (editor, GTK_TYPE_ENTRY, 0), "Thank you for the gala & dinner, {{first_name}}");
   assert_blocked (wizard, "Write the text");
   write_message (wizard, "Dear {{frist_name}},\n");
   assert_blocked (wizard, "frist_name");
@@ -532,9 +532,9 @@ test_wizard_to_eml (Fixture       *f,
     }
   g_assert_cmpuint (n_files, ==, 2);
   g_assert_nonnull (strstr (emls->str, "Dear Ada Lovelace,"));
-  g_assert_nonnull (strstr (emls->str, "Subject: Thank you for the gala, Ada"));
+  g_assert_nonnull (strstr (emls->str, "Subject: Thank you for the gala & dinner, Ada"));
   g_assert_nonnull (strstr (emls->str, "Dear Grace Hopper,"));
-  g_assert_nonnull (strstr (emls->str, "Subject: Thank you for the gala, Grace"));
+  g_assert_nonnull (strstr (emls->str, "Subject: Thank you for the gala & dinner, Grace"));
   g_assert_null (strstr (emls->str, "Mary"));
   g_assert_null (strstr (emls->str, "Dorothy"));
 

@@ -83,6 +83,8 @@ add_row (OutreachNewJobReview *self,
   /* Translators: accessible name of an Edit button in the summary, "Edit Recipients" */
   g_autofree char *edit_label = g_strdup_printf (_("Edit %s"), title);
 
+  /* Names and subjects are the user's text, not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);

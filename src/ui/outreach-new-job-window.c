@@ -553,6 +553,10 @@ outreach_new_job_window_dispose (GObject *object)
 {
   OutreachNewJobWindow *self = OUTREACH_NEW_JOB_WINDOW (object);
 
+  /* Quitting the app destroys the window without asking it to close:
+   * keep what was entered on this step too. */
+  if (self->store != NULL && self->draft != NULL)
+    save_draft (self);
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), OUTREACH_TYPE_NEW_JOB_WINDOW);
 
