@@ -280,6 +280,32 @@ test_launch_chosen_only (Fixture       *f,
     g_assert_cmpint (donors, ==, 7);
   }
 
+  /* A scheduled one waits, queued, for its time. */
+  {
+    g_autoptr (OutreachJobDraft) later = outreach_job_draft_new ();
+    g_autoptr (GError) local = NULL;
+    gint64 when = g_get_real_time () / G_USEC_PER_SEC + 3600;
+    gint64 later_id;
+
+    later->name = (g_free (later->name), g_strdup ("Later"));
+    later->subject = (g_free (later->subject), g_strdup ("S"));
+    later->text = (g_free (later->text), g_strdup ("T"));
+    later->account_id = 1;
+    later->scheduled_at = when;
+    later->priority = -1;
+    outreach_donor_selection_toggle (later->selection, 1);
+    later_id = outreach_job_draft_launch (later, f->store, NULL, NULL, &local);
+    g_assert_no_error (local);
+    stmt = outreach_store_prepare (f->store,
+                                   "SELECT status = 'queued' AND scheduled_at = ? AND priority = -1 AND total = 1"
+                                   " FROM jobs WHERE id = ?", NULL);
+    sqlite3_bind_int64 (stmt, 1, when);
+    sqlite3_bind_int64 (stmt, 2, later_id);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+    sqlite3_reset (stmt);
+  }
+
   /* Nobody chosen: nothing is created. */
   {
     g_autoptr (OutreachJobDraft) empty = outreach_job_draft_new ();
