@@ -244,6 +244,31 @@ test_status_column (Fixture      *f,
   wait_for_label (f->window, "Suppressed");
 }
 
+static void
+test_date_format_choice (Fixture      *f,
+                         gconstpointer data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GPtrArray) combos = g_ptr_array_new ();
+  GtkWindow *dialog;
+
+  write_csv (f, "dates.csv", "email,last gift date,last gift amount\n"
+                             "ada@example.org,2024-03-01,10\ngrace@example.org,31/12/2023,20\n",
+             &path);
+  dialog = outreach_donors_page_import_file (f->page, path);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  wait_for_label (GTK_WIDGET (dialog), "2 rows read; 1 will be skipped for the reasons below.");
+
+  /* Saying the file writes Day/Month/Year reads the file again. */
+  collect (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, combos);
+  adw_combo_row_set_selected (combos->pdata[0], 1);
+  wait_for_label (GTK_WIDGET (dialog), "2 rows read, all good.");
+  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
+  while (dialog != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_label (f->window, "20.00 (2023-12-31)");
+}
+
 static GtkWidget *
 find_toplevel (GType type)
 {
@@ -316,6 +341,7 @@ main (int   argc,
   ADD ("cancel-mapping-writes-nothing", test_cancel_mapping_writes_nothing);
   ADD ("status-column", test_status_column);
   ADD ("suppression-window", test_suppression_window);
+  ADD ("date-format-choice", test_date_format_choice);
 
   return g_test_run ();
 }

@@ -28,6 +28,7 @@ struct _OutreachImportDialog
   OutreachDonorImport *import;
   GCancellable *cancellable;
   GPtrArray *rows;      /* AdwComboRow per column */
+  GPtrArray *error_rows;
   GtkStringList *field_names;
   gboolean ready;
   gboolean running;
@@ -39,6 +40,7 @@ struct _OutreachImportDialog
   GtkLabel *summary_label;
   AdwPreferencesGroup *columns_group;
   AdwPreferencesGroup *errors_group;
+  AdwComboRow *date_format_row;
   GtkProgressBar *progress_bar;
   AdwStatusPage *error_status;
 };
@@ -117,6 +119,13 @@ fill_mapping (OutreachImportDialog *self,
   guint64 n_skipped = outreach_donor_import_get_n_skipped (self->import);
   g_autofree char *summary = NULL;
 
+  for (guint i = 0; i < self->rows->len; i++)
+    adw_preferences_group_remove (self->columns_group, self->rows->pdata[i]);
+  g_ptr_array_set_size (self->rows, 0);
+  for (guint i = 0; i < self->error_rows->len; i++)
+    adw_preferences_group_remove (self->errors_group, self->error_rows->pdata[i]);
+  g_ptr_array_set_size (self->error_rows, 0);
+
   for (guint i = 0; i < n_columns; i++)
     {
       const char *header = outreach_donor_import_get_column (self->import, i);
@@ -144,8 +153,10 @@ fill_mapping (OutreachImportDialog *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message);
       adw_preferences_group_add (self->errors_group, row);
+      g_ptr_array_add (self->error_rows, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->errors_group), issues->len > 0);
+  adw_preferences_group_set_description (self->errors_group, NULL);
   if (n_skipped > MAX_ERROR_ROWS)
     {
       g_autofree char *more = g_strdup_printf (_("The first %u of %" G_GUINT64_FORMAT " rows"),
@@ -268,6 +279,33 @@ outreach_import_dialog_start (OutreachImportDialog *self)
                                    run_done_cb, g_object_ref (self));
 }
 
+/* Dates are read again with the new format: the rows to skip change. */
+static void
+date_format_changed_cb (OutreachImportDialog *self)
+{
+  static const OutreachDateFormat formats[] = {
+    OUTREACH_DATE_FORMAT_ISO, OUTREACH_DATE_FORMAT_DMY, OUTREACH_DATE_FORMAT_MDY,
+  };
+  guint selected = adw_combo_row_get_selected (self->date_format_row);
+
+  if (!self->ready || self->running || selected >= G_N_ELEMENTS (formats))
+    return;
+  /* The columns as chosen so far are kept for the new preview. */
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->rows, i);
+
+      outreach_donor_import_map (self->import, g_object_get_data (G_OBJECT (row), "header"),
+                                 position_to_field (adw_combo_row_get_selected (row)));
+    }
+  outreach_donor_import_set_date_format (self->import, formats[selected]);
+  self->ready = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  outreach_donor_import_preview_async (self->import, N_SAMPLES, self->cancellable, preview_done_cb,
+                                       g_object_ref (self));
+}
+
 static void
 import_clicked_cb (OutreachImportDialog *self)
 {
@@ -362,6 +400,7 @@ outreach_import_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->field_names);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->error_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (outreach_import_dialog_parent_class)->dispose (object);
 }
@@ -396,10 +435,12 @@ outreach_import_dialog_class_init (OutreachImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachImportDialog, columns_group);
   gtk_widget_class_bind_template_child (widget_class, OutreachImportDialog, errors_group);
   gtk_widget_class_bind_template_child (widget_class, OutreachImportDialog, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, OutreachImportDialog, date_format_row);
   gtk_widget_class_bind_template_child (widget_class, OutreachImportDialog, error_status);
   gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, date_format_changed_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -410,6 +451,7 @@ outreach_import_dialog_init (OutreachImportDialog *self)
 
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
+  self->error_rows = g_ptr_array_new ();
   self->field_names = gtk_string_list_new (NULL);
   gtk_string_list_append (self->field_names, outreach_donor_field_to_label (OUTREACH_DONOR_FIELD_EXTRA));
   gtk_string_list_append (self->field_names, outreach_donor_field_to_label (OUTREACH_DONOR_FIELD_IGNORE));
