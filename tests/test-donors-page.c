@@ -164,6 +164,15 @@ test_import_through_mapping_dialog (Fixture      *f,
   g_assert_cmpint (outreach_import_dialog_get_field (OUTREACH_IMPORT_DIALOG (dialog), "Contact"),
                    ==, OUTREACH_DONOR_FIELD_EXTRA);
 
+  /* Two columns cannot fill the same field: the dialog says so. */
+  g_assert_true (outreach_import_dialog_set_field (OUTREACH_IMPORT_DIALOG (dialog), "Surname",
+                                                   OUTREACH_DONOR_FIELD_FIRST_NAME));
+  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
+  wait_for_label (GTK_WIDGET (dialog), "“Given name” and “Surname” both fill First Name: choose "
+                                       "another field for one of them.");
+  g_assert_true (outreach_import_dialog_set_field (OUTREACH_IMPORT_DIALOG (dialog), "Surname",
+                                                   OUTREACH_DONOR_FIELD_LAST_NAME));
+
   /* The user picks E-mail for "Contact", then Import. */
   g_assert_true (outreach_import_dialog_set_field (OUTREACH_IMPORT_DIALOG (dialog), "Contact",
                                                    OUTREACH_DONOR_FIELD_EMAIL));

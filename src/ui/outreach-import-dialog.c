@@ -252,6 +252,42 @@ run_done_cb (GObject      *source,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* Hands the chosen fields to the import; refuses (saying why, in the
+ * summary) two columns filling the same donor field. */
+static gboolean
+apply_mapping (OutreachImportDialog *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    for (guint k = i + 1; k < self->rows->len; k++)
+      {
+        OutreachDonorField a = position_to_field (adw_combo_row_get_selected (self->rows->pdata[i]));
+        OutreachDonorField b = position_to_field (adw_combo_row_get_selected (self->rows->pdata[k]));
+
+        if (a >= 0 && a == b)
+          {
+            g_autofree char *message =
+              g_strdup_printf (_("“%s” and “%s” both fill %s: choose another field for one of "
+                                 "them."),
+                               (const char *) g_object_get_data (self->rows->pdata[i], "header"),
+                               (const char *) g_object_get_data (self->rows->pdata[k], "header"),
+                               outreach_donor_field_to_label (a));
+            gtk_label_set_label (self->summary_label, message);
+            gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "error");
+            return FALSE;
+          }
+      }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "error");
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      AdwComboRow *row = g_ptr_array_index (self->rows, i);
+
+      outreach_donor_import_map (self->import, g_object_get_data (G_OBJECT (row), "header"),
+                                 position_to_field (adw_combo_row_get_selected (row)));
+    }
+  return TRUE;
+}
+
 /**
  * outreach_import_dialog_start:
  *
@@ -263,13 +299,8 @@ outreach_import_dialog_start (OutreachImportDialog *self)
   g_return_if_fail (OUTREACH_IS_IMPORT_DIALOG (self));
   g_return_if_fail (self->ready && !self->running);
 
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      AdwComboRow *row = g_ptr_array_index (self->rows, i);
-
-      outreach_donor_import_map (self->import, g_object_get_data (G_OBJECT (row), "header"),
-                                 position_to_field (adw_combo_row_get_selected (row)));
-    }
+  if (!apply_mapping (self))
+    return;
 
   self->running = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
@@ -291,13 +322,8 @@ date_format_changed_cb (OutreachImportDialog *self)
   if (!self->ready || self->running || selected >= G_N_ELEMENTS (formats))
     return;
   /* The columns as chosen so far are kept for the new preview. */
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      AdwComboRow *row = g_ptr_array_index (self->rows, i);
-
-      outreach_donor_import_map (self->import, g_object_get_data (G_OBJECT (row), "header"),
-                                 position_to_field (adw_combo_row_get_selected (row)));
-    }
+  if (!apply_mapping (self))
+    return;
   outreach_donor_import_set_date_format (self->import, formats[selected]);
   self->ready = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
