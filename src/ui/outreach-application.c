@@ -11,6 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "outreach-new-job-window.h"
+#include "outreach-job-control.h"
+#include "outreach-job-notifier.h"
+#include "outreach-job-query-watch.h"
+#include "outreach-job-window.h"
+#include "outreach-preferences-window.h"
 #include "outreach-window.h"
 
 struct _OutreachApplication
@@ -19,6 +24,7 @@ struct _OutreachApplication
 
   OutreachStore *store;
   GError *store_error; /* why the database could not be opened, shown in the window */
+  OutreachJobNotifier *notifier; /* job notifications and the in-app runner */
 };
 
 G_DEFINE_FINAL_TYPE (OutreachApplication, outreach_application, ADW_TYPE_APPLICATION)
@@ -121,9 +127,63 @@ open_draft_activated_cb (GSimpleAction *action,
   open_wizard (OUTREACH_APPLICATION (user_data), g_variant_get_int64 (parameter));
 }
 
+static void
+preferences_activated_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  OutreachApplication *self = OUTREACH_APPLICATION (user_data);
+
+  if (self->store == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (outreach_preferences_window_new (
+    gtk_application_get_active_window (GTK_APPLICATION (self)), self->store)));
+}
+
+/* From a notification (or anywhere): open job @parameter's window. */
+static void
+show_job_activated_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  OutreachApplication *self = OUTREACH_APPLICATION (user_data);
+
+  if (self->store == NULL)
+    return;
+  g_application_activate (G_APPLICATION (self));
+  outreach_job_window_present_job (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                   self->store, g_variant_get_int64 (parameter));
+}
+
+/* From a notification's "Retry Failed" button. */
+static void
+retry_failed_activated_cb (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  OutreachApplication *self = OUTREACH_APPLICATION (user_data);
+  g_autoptr (GError) error = NULL;
+  gint64 job_id = g_variant_get_int64 (parameter);
+
+  if (self->store == NULL)
+    return;
+  if (!outreach_job_retry (self->store, job_id, OUTREACH_JOB_RETRY_FAILED, &error))
+    {
+      g_autoptr (GNotification) notification = g_notification_new (_("Could not retry the job"));
+      g_notification_set_body (notification, error->message);
+      g_application_send_notification (G_APPLICATION (self), NULL, notification);
+      return;
+    }
+  outreach_job_query_watch_poke (outreach_job_query_watch_get_for_store (self->store));
+  outreach_job_runner_start_due (self->store);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated_cb },
   { "about", about_activated_cb },
+  { "preferences", preferences_activated_cb },
+  { "show-job", show_job_activated_cb, "x" },
+  { "retry-failed", retry_failed_activated_cb, "x" },
   { "new-job", new_job_activated_cb },
   { "open-draft", open_draft_activated_cb, "x" },
 };
@@ -140,6 +200,8 @@ outreach_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-job",
                                          (const char *[]) { "<Control>n", NULL });
 
@@ -147,6 +209,12 @@ outreach_application_startup (GApplication *application)
   self->store = outreach_store_open (path, &self->store_error);
   if (self->store == NULL)
     g_warning ("%s", self->store_error->message);
+
+  /* Notifications for jobs that end, and the runner for the queued ones. */
+  if (self->store != NULL)
+    {
+      self->notifier = outreach_job_notifier_new (application, self->store);
+    }
 }
 
 static void
@@ -166,6 +234,7 @@ outreach_application_finalize (GObject *object)
 {
   OutreachApplication *self = OUTREACH_APPLICATION (object);
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->store);
   g_clear_error (&self->store_error);
 

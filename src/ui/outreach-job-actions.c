@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "outreach-job-control.h"
+#include "outreach-job-notifier.h"
 #include "outreach-job-query-watch.h"
 #include "outreach-job-query.h"
 #include "outreach-job-window.h"
@@ -149,6 +150,12 @@ perform (Request *request)
     }
 
   outreach_job_query_watch_poke (outreach_job_query_watch_get_for_store (request->store));
+  /* A resumed or retried job is queued: this app runs it. */
+  if (done->len > 0 && (request->action == OUTREACH_JOB_ACTION_RESUME ||
+                        request->action == OUTREACH_JOB_ACTION_RETRY_FAILED ||
+                        request->action == OUTREACH_JOB_ACTION_RETRY_UNCERTAIN ||
+                        request->action == OUTREACH_JOB_ACTION_RETRY_ALL))
+    outreach_job_runner_start_due (request->store);
   if (request->widget == NULL)
     return;
 

@@ -17,6 +17,7 @@
 
 #include "outreach-job-actions.h"
 #include "outreach-job-control.h"
+#include "outreach-job-export.h"
 
 static void
 job_action_cb (GtkWidget  *widget,
@@ -126,6 +127,120 @@ change_account_cb (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- Export results ---- */
+
+typedef struct
+{
+  char *db_path;
+  char *path;
+  gint64 job_id;
+} ExportQuery;
+
+static void
+export_query_free (ExportQuery *query)
+{
+  g_free (query->db_path);
+  g_free (query->path);
+  g_free (query);
+}
+
+/* In a thread, with its own connection: a million rows take a while. */
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportQuery *query = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OutreachStore) store = outreach_store_open (query->db_path, &error);
+
+  if (store == NULL || !outreach_job_export (store, query->job_id, query->path, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  OutreachJobWindow *self = OUTREACH_JOB_WINDOW (source);
+  ExportQuery *query = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *name = g_path_get_basename (query->path);
+      title = g_strdup_printf (_("Results exported to %s"), name);
+    }
+  else
+    title = g_strdup (error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+static void
+export_response_cb (GtkNativeDialog   *chooser,
+                    int                response,
+                    OutreachJobWindow *self)
+{
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *path = NULL;
+  ExportQuery *query;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_object_unref (chooser);
+  if (file == NULL || (path = g_file_get_path (file)) == NULL)
+    return;
+
+  /* The file's ending chooses the format; CSV when it has neither. */
+  if (!g_str_has_suffix (path, ".csv") && !g_str_has_suffix (path, ".zip"))
+    {
+      char *with_suffix = g_strconcat (path, ".csv", NULL);
+      g_free (path);
+      path = with_suffix;
+    }
+
+  query = g_new0 (ExportQuery, 1);
+  query->db_path = g_strdup (outreach_store_get_path (self->store));
+  query->path = g_steal_pointer (&path);
+  query->job_id = self->job_id;
+  task = g_task_new (self, NULL, export_done_cb, NULL);
+  g_task_set_task_data (task, query, (GDestroyNotify) export_query_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+static void
+export_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  OutreachJobWindow *self = OUTREACH_JOB_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr (GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr (GtkFileFilter) zip = gtk_file_filter_new ();
+  g_autofree char *suggested = g_strdup_printf ("%s.csv",
+                                                outreach_job_query_item_get_data (self->row)->name);
+
+  chooser = gtk_file_chooser_native_new (_("Export Results"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_filter_set_name (csv, _("CSV: one row per recipient"));
+  gtk_file_filter_add_suffix (csv, "csv");
+  gtk_file_filter_set_name (zip, _("ZIP: the results with every message sent"));
+  gtk_file_filter_add_suffix (zip, "zip");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), zip);
+  g_strdelimit (suggested, "/", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* ---- Enabled or not ---- */
 
 void
@@ -152,6 +267,7 @@ outreach_job_window_update_actions (OutreachJobWindow *self)
                                  s != OUTREACH_JOB_STATUS_RUNNING && !finished);
   gtk_widget_action_set_enabled (widget, "job.delete", s != OUTREACH_JOB_STATUS_RUNNING);
   gtk_widget_action_set_enabled (widget, "job.duplicate", TRUE);
+  gtk_widget_action_set_enabled (widget, "job.export", d->total > 0);
 
   gtk_button_set_icon_name (self->pause_button, pausable ? "media-playback-pause-symbolic"
                                                          : "media-playback-start-symbolic");
@@ -174,6 +290,7 @@ outreach_job_window_install_actions (GtkWidgetClass *widget_class)
     gtk_widget_class_install_action (widget_class, simple[i], NULL, job_action_cb);
   gtk_widget_class_install_action (widget_class, "job.toggle-pause", NULL, toggle_pause_cb);
   gtk_widget_class_install_action (widget_class, "job.change-account", NULL, change_account_cb);
+  gtk_widget_class_install_action (widget_class, "job.export", NULL, export_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "job.toggle-pause", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "job.delete", NULL);
