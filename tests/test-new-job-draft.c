@@ -7,6 +7,9 @@
 #include <gio/gio.h>
 
 #include "outreach-job-draft.h"
+#include "outreach-job.h"
+#include "outreach-merge-fields.h"
+#include "outreach-settings.h"
 #include "outreach-test-util.h"
 
 typedef struct
@@ -320,6 +323,113 @@ test_launch_chosen_only (Fixture       *f,
   }
 }
 
+/* What a job snapshots for each recipient is the very text json-glib writes
+ * for the donor's merge fields (the check, the preview and the runner read
+ * it back), also for awkward values, extras and a templated unsubscribe link. */
+static void
+check_snapshots_match (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OutreachMergeFieldsBuilder) builder = NULL;
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  OutreachJobSpec spec = { .name = "Snap \"shot\"", .account_id = 1, .select = OUTREACH_JOB_SELECT_ALL,
+                           .subject = "S", .text = "T {{first_name}}" };
+  sqlite3_stmt *stmt;
+  gint64 job_id;
+  guint compared = 0;
+
+  builder = outreach_merge_fields_builder_new (f->store, spec.name, &error);
+  g_assert_no_error (error);
+  job_id = outreach_job_create (f->store, &spec, &error);
+  g_assert_no_error (error);
+
+  stmt = outreach_store_prepare (f->store,
+                                 "SELECT " OUTREACH_MERGE_FIELDS_DONOR_COLUMNS ", r.merge_data"
+                                 " FROM donors JOIN job_recipients r ON r.donor_id = donors.id"
+                                 " WHERE r.job_id = ? ORDER BY donors.id", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr (JsonObject) fields = outreach_merge_fields_builder_build (builder, stmt, 0);
+      g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), fields);
+      g_autofree char *expected = NULL;
+      g_autoptr (GString) written = g_string_new (NULL);
+
+      json_generator_set_root (generator, root);
+      expected = json_generator_to_data (generator, NULL);
+      outreach_merge_fields_builder_write_json (builder, stmt, 0, written);
+      g_assert_cmpstr (written->str, ==, expected);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, OUTREACH_MERGE_FIELDS_N_DONOR_COLUMNS),
+                       ==, expected);
+      compared++;
+    }
+  sqlite3_reset (stmt);
+  /* 1, 2, 3, 6, 7 and 8 (5 has no address, 4 the address of 3). */
+  g_assert_cmpuint (compared, ==, 6);
+}
+
+static void
+test_snapshot_text (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) awkward = g_string_new ("Q\"b\\\\s/é€😀");
+  sqlite3_stmt *stmt;
+
+  /* Every ASCII control character and DEL in a name, in a tag and an extra
+   * (0x1f apart: json-glib writes it raw, which is not valid JSON; below). */
+  for (int c = 1; c < 0x1f; c++)
+    g_string_append_c (awkward, (char) c);
+  g_string_append_c (awkward, 0x7f);
+  stmt = outreach_store_prepare (f->store,
+                                 "INSERT INTO donors (id, first_name, last_name, email, street, tags,"
+                                 " last_gift_amount, last_gift_date, extra, created_at, updated_at) VALUES"
+                                 " (8, ?1, '', 'odd@example.org', ?1, 'a;;' || ?1 || ';', 123456789, '2026-02-30',"
+                                 "  json_object ('Fav Prog', ?1, 'fav_prog', 'second loses', 'First Name', 'mapped wins',"
+                                 "   'n', 5.5, 'b', json('true'), 'o', json('{\"a\":[1,\"x\"]}'), 'z', json('null'), '', 'x'),"
+                                 "  1, 1)", &error);
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, awkward->str, awkward->len, SQLITE_STATIC);
+  outreach_store_step_done (f->store, stmt, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (outreach_settings_set_string (f->store, OUTREACH_SETTING_ORG_NAME, "Org \"Q\"", &error));
+  g_assert_no_error (error);
+  check_snapshots_match (f);
+
+  g_assert_true (outreach_settings_set_string (f->store, OUTREACH_SETTING_UNSUBSCRIBE_URL,
+                                               "https://example.org/u?d={{donor_id}}&n={{first_name}}"
+                                               "&f={{fav_prog}}&t={{#tags}}{{.}},{{/tags}}&o={{org_name}}",
+                                               &error));
+  g_assert_no_error (error);
+  check_snapshots_match (f);
+
+  /* A unit separator (0x1f) in a name: the recipient is still created,
+   * with valid JSON that reads back as the name. */
+  {
+    OutreachJobSpec spec = { .name = "US", .account_id = 1, .select = OUTREACH_JOB_SELECT_SEARCH,
+                             .select_text = "us@example.org", .subject = "S", .text = "T" };
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    gint64 job_id;
+
+    g_assert_true (outreach_store_exec (f->store,
+      "INSERT INTO donors (id, first_name, email, created_at, updated_at)"
+      " VALUES (9, 'a' || char (31) || 'b', 'us@example.org', 1, 1)", &error));
+    job_id = outreach_job_create (f->store, &spec, &error);
+    g_assert_no_error (error);
+    stmt = outreach_store_prepare (f->store, "SELECT merge_data FROM job_recipients WHERE job_id = ?",
+                                   &error);
+    sqlite3_bind_int64 (stmt, 1, job_id);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_true (json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 0), -1,
+                                               &error));
+    sqlite3_reset (stmt);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                    "first_name"), ==, "a\x1f" "b");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -332,5 +442,7 @@ main (int   argc,
   g_test_add_func ("/outreach/new-job-draft/suggest-name", test_suggest_name);
   g_test_add ("/outreach/new-job-draft/launch-chosen-only", Fixture, NULL, fixture_set_up,
               test_launch_chosen_only, fixture_tear_down);
+  g_test_add ("/outreach/new-job-draft/snapshot-text", Fixture, NULL, fixture_set_up,
+              test_snapshot_text, fixture_tear_down);
   return g_test_run ();
 }

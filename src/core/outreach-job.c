@@ -64,7 +64,7 @@ outreach_job_create (OutreachStore         *store,
                      GError               **error)
 {
   g_autoptr (OutreachMergeFieldsBuilder) builder = NULL;
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (GString) merge_data = g_string_sized_new (1024);
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *params = NULL;
   g_autofree char *name = NULL;
@@ -199,14 +199,23 @@ outreach_job_create (OutreachStore         *store,
   if (like != NULL)
     sqlite3_bind_text (stmt, 1, like, -1, SQLITE_STATIC);
 
+  /* Prepared once: the store's statement cache costs a hash of the SQL per lookup. */
+  insert = outreach_store_prepare (store,
+                                   "INSERT OR IGNORE INTO job_recipients (job_id, donor_id, address,"
+                                   " merge_data, state, last_error, updated_at)"
+                                   " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   error);
+  if (insert == NULL)
+    {
+      sqlite3_reset (stmt);
+      goto fail;
+    }
+
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *address = (const char *) sqlite3_column_text (stmt, phone ? 5 : 4);
       gboolean do_not_contact = sqlite3_column_int (stmt, 14) != 0;
       const char *suppressed = (const char *) sqlite3_column_text (stmt, OUTREACH_MERGE_FIELDS_N_DONOR_COLUMNS);
-      g_autoptr (JsonObject) fields = NULL;
-      g_autoptr (JsonNode) root = NULL;
-      g_autofree char *merge_data = NULL;
       g_autofree char *reason = NULL;
       const char *state = spec->review ? "draft" : "pending";
 
@@ -226,28 +235,19 @@ outreach_job_create (OutreachStore         *store,
           reason = g_strdup_printf (_("The address is on the suppression list (%s)"), suppressed);
         }
 
-      fields = outreach_merge_fields_builder_build (builder, stmt, 0);
-      root = json_node_init_object (json_node_alloc (), fields);
-      json_generator_set_root (generator, root);
-      merge_data = json_generator_to_data (generator, NULL);
+      /* The text json-glib would write for the fields' object, without the object. */
+      g_string_truncate (merge_data, 0);
+      outreach_merge_fields_builder_write_json (builder, stmt, 0, merge_data);
 
-      insert = outreach_store_prepare (store,
-                                       "INSERT OR IGNORE INTO job_recipients (job_id, donor_id, address,"
-                                       " merge_data, state, last_error, updated_at)"
-                                       " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                       error);
-      if (insert == NULL)
-        {
-          sqlite3_reset (stmt);
-          goto fail;
-        }
       sqlite3_bind_int64 (insert, 1, job_id);
       sqlite3_bind_int64 (insert, 2, sqlite3_column_int64 (stmt, 0));
       sqlite3_bind_text (insert, 3, address, -1, SQLITE_STATIC);
-      sqlite3_bind_text (insert, 4, merge_data, -1, SQLITE_STATIC);
+      sqlite3_bind_text (insert, 4, merge_data->str, merge_data->len, SQLITE_STATIC);
       sqlite3_bind_text (insert, 5, state, -1, SQLITE_STATIC);
       if (reason != NULL)
         sqlite3_bind_text (insert, 6, reason, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (insert, 6);
       sqlite3_bind_int64 (insert, 7, now);
       if (!outreach_store_step_done (store, insert, error))
         {

@@ -238,12 +238,68 @@ outreach_merge_fields_list_extra (OutreachStore  *store,
   return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
+/* A JSON string as json-glib's generator writes it (json-glib 1.6:
+ * \b \f \n \r \t, \uXXXX for the other bytes below 0x20 and for
+ * 0x7f), so that write_json and the JsonObject from build agree byte for
+ * byte. One deliberate difference: json-glib leaves 0x1f as it is, which
+ * is not JSON (SQLite's json_valid refuses it, and a recipient row with it
+ * would be dropped); here it is \u001f, which reads back the same. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *start = text;
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      unsigned char c = (unsigned char) *p;
+      const char *escape = NULL;
+      char unicode[7];
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+      switch (c)
+        {
+        case '"': escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\b': escape = "\\b"; break;
+        case '\f': escape = "\\f"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
+        default:
+          unicode[0] = '\\';
+          unicode[1] = 'u';
+          unicode[2] = '0';
+          unicode[3] = '0';
+          unicode[4] = hex[c >> 4];
+          unicode[5] = hex[c & 0xf];
+          unicode[6] = '\0';
+          escape = unicode;
+          break;
+        }
+      g_string_append_len (out, start, p - start);
+      g_string_append (out, escape);
+      start = p + 1;
+    }
+  g_string_append_len (out, start, p - start);
+  g_string_append_c (out, '"');
+}
+
 struct _OutreachMergeFieldsBuilder
 {
   JsonObject *organisation;       /* the fields every donor shares */
   OutreachTemplate *unsubscribe;  /* NULL when the setting is empty */
   char *currency;
   JsonParser *parser;             /* for `extra`, reused */
+  /* For outreach_merge_fields_builder_write_json: */
+  char *organisation_json;        /* ,"org_name":…, as the generator writes them, up to… */
+  char *organisation_json_after;  /* …unsubscribe_url, and after it */
+  GHashTable *date_long;          /* ISO date → written out; a time zone lookup each otherwise */
+  GHashTable *header_names;       /* extra header → field name */
 };
 
 static const OutreachSetting organisation_settings[] = {
@@ -305,6 +361,33 @@ outreach_merge_fields_builder_new (OutreachStore  *store,
     }
   json_object_set_string_member (self->organisation, "unsubscribe_url", unsubscribe);
 
+  {
+    g_autoptr (GString) text = g_string_new (NULL);
+    JsonObjectIter iter;
+    const char *name;
+    JsonNode *value;
+
+    /* In copy_organisation's order (the object's hash order, fixed once
+     * built), split where the donor's own unsubscribe_url goes. */
+    json_object_iter_init (&iter, self->organisation);
+    while (json_object_iter_next (&iter, &name, &value))
+      {
+        if (g_str_equal (name, "unsubscribe_url"))
+          {
+            self->organisation_json = g_string_free (g_steal_pointer (&text), FALSE);
+            text = g_string_new (NULL);
+            continue;
+          }
+        g_string_append_c (text, ',');
+        append_json_string (text, name);
+        g_string_append_c (text, ':');
+        append_json_string (text, json_node_get_string (value));
+      }
+    self->organisation_json_after = g_string_free (g_steal_pointer (&text), FALSE);
+  }
+  self->date_long = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->header_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
   return g_steal_pointer (&self);
 }
 
@@ -317,6 +400,10 @@ outreach_merge_fields_builder_free (OutreachMergeFieldsBuilder *self)
   g_clear_object (&self->unsubscribe);
   g_clear_object (&self->parser);
   g_free (self->currency);
+  g_free (self->organisation_json);
+  g_free (self->organisation_json_after);
+  g_clear_pointer (&self->date_long, g_hash_table_unref);
+  g_clear_pointer (&self->header_names, g_hash_table_unref);
   g_free (self);
 }
 
@@ -483,6 +570,211 @@ outreach_merge_fields_builder_build (OutreachMergeFieldsBuilder *self,
     }
 
   return fields;
+}
+
+/* One member of write_json: the text, and, when the unsubscribe link is
+ * a template that uses the field, the same value in @used for rendering it. */
+static void
+write_string (GString    *out,
+              JsonObject *used,
+              const char *name,
+              const char *value)
+{
+  g_string_append_c (out, ',');
+  append_json_string (out, name);
+  g_string_append_c (out, ':');
+  append_json_string (out, value != NULL ? value : "");
+  if (used != NULL)
+    json_object_set_string_member (used, name, value != NULL ? value : "");
+}
+
+static const char *
+lookup_date_long (OutreachMergeFieldsBuilder *self,
+                  const char                 *date)
+{
+  char *text;
+
+  if (date == NULL)
+    date = "";
+  text = g_hash_table_lookup (self->date_long, date);
+  if (text == NULL)
+    {
+      text = outreach_merge_fields_format_date_long (date);
+      g_hash_table_insert (self->date_long, g_strdup (date), text);
+    }
+  return text;
+}
+
+static void
+write_extra (OutreachMergeFieldsBuilder *self,
+             GString                    *out,
+             JsonObject                 *used,
+             const char                 *extra)
+{
+  g_autoptr (GPtrArray) written = NULL;
+  JsonNode *root;
+  JsonObjectIter iter;
+  const char *header;
+  JsonNode *value;
+
+  if (extra == NULL || extra[0] == '\0' || g_str_equal (extra, "{}"))
+    return;
+  if (!json_parser_load_from_data (self->parser, extra, -1, NULL))
+    return;  /* the column's CHECK (json_valid) makes this unreachable */
+  root = json_parser_get_root (self->parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+
+  written = g_ptr_array_new ();
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &header, &value))
+    {
+      const char *name = g_hash_table_lookup (self->header_names, header);
+      g_autofree char *text = NULL;
+      gboolean seen = FALSE;
+
+      if (name == NULL)
+        {
+          char *made = outreach_merge_fields_name_for_header (header);
+
+          g_hash_table_insert (self->header_names, g_strdup (header), made);
+          name = made;
+        }
+      /* As add_extra: a mapped column always wins, then the first header. */
+      if (name[0] == '\0' || outreach_merge_fields_lookup (name) != NULL)
+        continue;
+      for (guint i = 0; i < written->len && !seen; i++)
+        seen = g_str_equal (g_ptr_array_index (written, i), name);
+      if (seen)
+        continue;
+      g_ptr_array_add (written, (gpointer) name);
+      text = json_value_to_text (value);
+      write_string (out, used != NULL && outreach_template_uses_field (self->unsubscribe, name)
+                           ? used : NULL,
+                    name, text);
+    }
+}
+
+/**
+ * outreach_merge_fields_builder_write_json:
+ * @row: a row whose columns from @first_column on are
+ *   OUTREACH_MERGE_FIELDS_DONOR_COLUMNS
+ * @out: where the JSON text is appended
+ *
+ * Appends the donor's merge fields as JSON text, the same text
+ * json_generator_to_data writes for outreach_merge_fields_builder_build's
+ * object, without building it: a job snapshots a hundred thousand donors.
+ */
+void
+outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
+                                          sqlite3_stmt               *row,
+                                          int                         first_column,
+                                          GString                    *out)
+{
+  static const char * const text_columns[] = {
+    "external_id", "first_name", "last_name", "email", "phone", "street", "city", "region",
+    "postal_code", "country",
+  };
+  g_autoptr (JsonObject) used = NULL;
+  int c = first_column;
+  gint64 id;
+  const char *tags;
+  const char *date;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (row != NULL);
+  g_return_if_fail (out != NULL);
+
+  /* Only the fields the unsubscribe link's template looks up go into an
+   * object for rendering it; the rest is written straight out. */
+  if (self->unsubscribe != NULL)
+    used = json_object_new ();
+
+  id = sqlite3_column_int64 (row, c);
+  g_string_append_printf (out, "{\"donor_id\":%" G_GINT64_FORMAT ",\"id\":%" G_GINT64_FORMAT, id, id);
+  if (used != NULL)
+    {
+      json_object_set_int_member (used, "donor_id", id);
+      json_object_set_int_member (used, "id", id);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (text_columns); i++)
+    write_string (out,
+                  used != NULL && outreach_template_uses_field (self->unsubscribe, text_columns[i])
+                    ? used : NULL,
+                  text_columns[i], (const char *) sqlite3_column_text (row, c + 1 + i));
+
+  if (sqlite3_column_type (row, c + 11) == SQLITE_NULL)
+    {
+      write_string (out, used, "last_gift_amount", "");
+      write_string (out, used, "last_gift_amount_formatted", "");
+    }
+  else
+    {
+      gint64 cents = sqlite3_column_int64 (row, c + 11);
+      g_autofree char *amount = outreach_merge_fields_format_amount (cents);
+      g_autofree char *money = outreach_merge_fields_format_money (cents, self->currency);
+
+      write_string (out, used, "last_gift_amount", amount);
+      write_string (out, used, "last_gift_amount_formatted", money);
+    }
+
+  date = (const char *) sqlite3_column_text (row, c + 12);
+  write_string (out, used, "last_gift_date", date);
+  write_string (out, used, "last_gift_date_long", lookup_date_long (self, date));
+
+  tags = (const char *) sqlite3_column_text (row, c + 13);
+  g_string_append (out, ",\"tags\":[");
+  {
+    JsonArray *tag_array = used != NULL ? json_array_new () : NULL;
+    gboolean first = TRUE;
+    const char *start = tags;
+
+    while (start != NULL && *start != '\0')
+      {
+        const char *end = strchr (start, ';');
+        gsize len = end != NULL ? (gsize) (end - start) : strlen (start);
+
+        if (len > 0)
+          {
+            g_autofree char *tag = g_strndup (start, len);
+
+            if (!first)
+              g_string_append_c (out, ',');
+            append_json_string (out, tag);
+            first = FALSE;
+            if (tag_array != NULL)
+              json_array_add_string_element (tag_array, tag);
+          }
+        start = end != NULL ? end + 1 : NULL;
+      }
+    g_string_append_c (out, ']');
+    if (tag_array != NULL)
+      json_object_set_array_member (used, "tags", tag_array);
+  }
+  {
+    gboolean do_not_contact = sqlite3_column_int (row, c + 14) != 0;
+
+    g_string_append (out, do_not_contact ? ",\"do_not_contact\":true" : ",\"do_not_contact\":false");
+    if (used != NULL)
+      json_object_set_boolean_member (used, "do_not_contact", do_not_contact);
+  }
+
+  write_extra (self, out, used, (const char *) sqlite3_column_text (row, c + 15));
+  g_string_append (out, self->organisation_json);
+
+  g_string_append (out, ",\"unsubscribe_url\":");
+  if (used != NULL)
+    {
+      g_autoptr (GString) url = g_string_new (NULL);
+
+      copy_organisation (self, used);
+      outreach_template_render (self->unsubscribe, used, url);
+      append_json_string (out, url->str);
+    }
+  else
+    append_json_string (out, json_object_get_string_member (self->organisation, "unsubscribe_url"));
+  g_string_append (out, self->organisation_json_after);
+  g_string_append_c (out, '}');
 }
 
 /**

@@ -88,6 +88,13 @@ OutreachMergeFieldsBuilder *outreach_merge_fields_builder_new  (OutreachStore   
 JsonObject *outreach_merge_fields_builder_build    (OutreachMergeFieldsBuilder *self,
                                                     sqlite3_stmt               *row,
                                                     int                         first_column);
+/* The same fields as JSON text appended to @out, byte for byte what
+ * json_generator_to_data writes for build's object, several times faster
+ * (for snapshotting the donors of a job). */
+void        outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
+                                                      sqlite3_stmt               *row,
+                                                      int                         first_column,
+                                                      GString                    *out);
 /* The organisation's fields alone (no donor): for a preview without donors. */
 JsonObject *outreach_merge_fields_builder_build_organisation (OutreachMergeFieldsBuilder *self);
 void        outreach_merge_fields_builder_free     (OutreachMergeFieldsBuilder *self);
