@@ -1316,6 +1316,52 @@ import_rows (ImportState  *state,
   return !failed;
 }
 
+/* Sets the journal mode without waiting for other connections (leaving
+ * WAL needs the database to itself). Returns the mode in effect. */
+static char *
+set_journal_mode (OutreachStore *store,
+                  const char    *mode)
+{
+  sqlite3 *db = outreach_store_get_db (store);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode = %s", mode);
+  sqlite3_stmt *stmt = NULL;
+  char *result = NULL;
+
+  sqlite3_busy_timeout (db, 0);
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    result = g_ascii_strdown ((const char *) sqlite3_column_text (stmt, 0), -1);
+  sqlite3_finalize (stmt);
+  /* The store's busy timeout (outreach-store.c). */
+  sqlite3_busy_timeout (db, 5000);
+  return result;
+}
+
+/* A bulk load into an empty donors table, by a process alone on the
+ * database (the CLI, typically), goes through the rollback journal: in
+ * WAL mode every page would be written twice (WAL, then checkpoint),
+ * while a rollback journal of pages that were empty holds almost
+ * nothing. It is as atomic: a crash leaves a hot journal that the next
+ * open rolls back. With another connection open (the app), WAL stays. */
+static gboolean
+use_rollback_journal (OutreachStore *store)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (store, "SELECT EXISTS (SELECT 1 FROM donors)", NULL);
+  g_autofree char *mode = NULL;
+  gboolean empty = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    empty = sqlite3_column_int (stmt, 0) == 0;
+  sqlite3_reset (stmt);
+  if (!empty)
+    return FALSE;
+
+  mode = set_journal_mode (store, "DELETE");
+  return g_strcmp0 (mode, "delete") == 0;
+}
+
 static gboolean
 header_only_cb (const OutreachCsvRecord *record,
                 gpointer                 user_data,
@@ -1369,6 +1415,7 @@ outreach_donor_import_run (OutreachDonorImport            *self,
   ImportState state = { 0 };
   gint64 n_donors = 0;
   gint64 t0, t1, t2, t3;
+  gboolean rollback_journal = FALSE;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (OUTREACH_IS_DONOR_IMPORT (self), FALSE);
@@ -1396,6 +1443,7 @@ outreach_donor_import_run (OutreachDonorImport            *self,
   if (!outreach_store_exec (store, "PRAGMA cache_size = -49152; "
                                    "PRAGMA ignore_check_constraints = ON", error))
     return FALSE;
+  rollback_journal = use_rollback_journal (store);
   if (!outreach_store_begin (store, error))
     goto out;
 
@@ -1472,6 +1520,8 @@ out:
   g_clear_pointer (&state.upsert, sqlite3_finalize);
   g_clear_pointer (&state.update, sqlite3_finalize);
   g_clear_pointer (&state.multi, sqlite3_finalize);
+  if (rollback_journal)
+    set_journal_mode (store, "WAL");
   g_free (state.multi_sql);
   g_free (state.upsert_sql);
   g_free (state.update_sql);
