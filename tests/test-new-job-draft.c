@@ -430,6 +430,81 @@ test_snapshot_text (Fixture       *f,
   }
 }
 
+static void
+count_progress (gint64   done,
+                gint64   total,
+                gpointer user_data)
+{
+  gint64 *last = user_data;
+
+  g_assert_cmpint (done, <=, total);
+  last[0] = done;
+  last[1] = total;
+}
+
+/* The engine's job creation for an explicit choice of donors: exactly
+ * those (repeats and vanished ids ignored), in id order for the duplicate
+ * address rule, with progress, and without hiding the connection's donors. */
+static void
+test_create_for_ids (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const gint64 chosen[] = { 4, 7, 2, 4, 99, 3, 5 };
+  gint64 last[2] = { -1, -1 };
+  OutreachJobSpec spec = { .name = "Chosen", .account_id = 1, .select = OUTREACH_JOB_SELECT_IDS,
+                           .subject = "S", .text = "T", .progress = count_progress,
+                           .progress_data = last };
+  sqlite3_stmt *stmt;
+  gint64 job_id;
+
+  /* Without the list: refused, nothing written. */
+  g_assert_cmpint (outreach_job_create (f->store, &spec, &error), ==, 0);
+  g_assert_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_array_append_vals (ids, chosen, G_N_ELEMENTS (chosen));
+  spec.donor_ids = ids;
+  job_id = outreach_job_create (f->store, &spec, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (job_id, >, 0);
+  /* 2, 3, 4, 5, 7 read (99 is no donor). */
+  g_assert_cmpint (last[0], ==, 5);
+  g_assert_cmpint (last[1], ==, 5);
+
+  stmt = outreach_store_prepare (f->store,
+                                 "SELECT group_concat (donor_id || ':' || state, ' ') FROM"
+                                 " (SELECT donor_id, state FROM job_recipients WHERE job_id = ? ORDER BY donor_id)",
+                                 &error);
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  /* 3 keeps alan@ (4 has it too, later), 5 has no e-mail, 7 is suppressed. */
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "2:pending 3:pending 7:skipped");
+  sqlite3_reset (stmt);
+
+  /* No stand-in for the donors table is left on the connection. */
+  g_assert_cmpint (outreach_store_count_rows (f->store, "donors", &last[0], NULL), ==, TRUE);
+  g_assert_cmpint (last[0], ==, 7);
+  stmt = outreach_store_prepare (f->store, "SELECT count(*) FROM temp.sqlite_master WHERE type = 'view'",
+                                 &error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+  sqlite3_reset (stmt);
+
+  /* The CLI's selections are unchanged: a tag after a choice. */
+  spec.select = OUTREACH_JOB_SELECT_TAG;
+  spec.select_text = "board";
+  spec.donor_ids = NULL;
+  job_id = outreach_job_create (f->store, &spec, &error);
+  g_assert_no_error (error);
+  stmt = outreach_store_prepare (f->store, "SELECT total FROM jobs WHERE id = ?", &error);
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);  /* 1 and 3 (4 shares 3's address) */
+  sqlite3_reset (stmt);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -444,5 +519,7 @@ main (int   argc,
               test_launch_chosen_only, fixture_tear_down);
   g_test_add ("/outreach/new-job-draft/snapshot-text", Fixture, NULL, fixture_set_up,
               test_snapshot_text, fixture_tear_down);
+  g_test_add ("/outreach/new-job-draft/create-for-ids", Fixture, NULL, fixture_set_up,
+              test_create_for_ids, fixture_tear_down);
   return g_test_run ();
 }

@@ -5,13 +5,10 @@
  * and, in params.wizard, the step and the donor selection. So a wizard
  * closed halfway loses nothing and the Jobs page can show the draft.
  *
- * Launching hands the selection to the engine's job creation
- * (outreach_job_create), which only knows "all donors", a search or a tag.
- * On the launching thread's own connection, a temporary view called
- * `donors` — which SQLite resolves before main.donors — holds exactly the
- * chosen donors, so the engine's "all donors" is the picker's choice and
- * the job, its recipients and their snapshots are still written by the
- * engine, in its one transaction. The view also reports progress.
+ * Launching reads the ids of the chosen donors and hands them to the
+ * engine's job creation (outreach_job_create with OUTREACH_JOB_SELECT_IDS),
+ * which writes the job, its recipients and their snapshots in its one
+ * transaction and reports progress.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -419,35 +416,34 @@ outreach_job_draft_name_taken (const OutreachJobDraft *self,
   return TRUE;
 }
 
-typedef struct
-{
-  OutreachJobDraftProgressFunc func;
-  gpointer user_data;
-  gint64 done;
-  gint64 total;
-} Progress;
-
-/* outreach_launch_row(id): called by the view for each donor the engine
- * reads; counts them and passes the count on every 1024 rows. */
-static void
-launch_row_cb (sqlite3_context *context,
-               int              argc,
-               sqlite3_value  **argv)
-{
-  Progress *progress = sqlite3_user_data (context);
-
-  progress->done++;
-  if (progress->func != NULL && (progress->done & 1023) == 0)
-    progress->func (progress->done, progress->total, progress->user_data);
-  sqlite3_result_int (context, 1);
-}
-
+/* The chosen donors' ids, ascending, appended to @ids. */
 static gboolean
-exec (OutreachStore *store,
-      const char    *sql,
-      GError       **error)
+selected_ids (OutreachJobDraft *self,
+              OutreachStore    *store,
+              GArray           *ids,
+              GError          **error)
 {
-  return outreach_store_exec (store, sql, error);
+  g_autofree char *sql = g_strconcat ("SELECT d.id FROM main.donors d WHERE ",
+                                      outreach_donor_selection_selected_sql (), " ORDER BY d.id",
+                                      NULL);
+  sqlite3_stmt *stmt = outreach_store_prepare (store, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  outreach_donor_selection_bind (self->selection, stmt);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      return outreach_store_set_error (store, rc, _("read the chosen donors"), error);
+    }
+  return TRUE;
 }
 
 gint64
@@ -458,40 +454,17 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
                            GError                     **error)
 {
   g_autoptr (GError) local = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   OutreachJobSpec spec = { 0 };
-  Progress progress = { progress_func, user_data, 0, 0 };
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
   gint64 job_id;
   gint64 draft_id;
 
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (OUTREACH_IS_STORE (store), 0);
 
-  db = outreach_store_get_db (store);
-  if (!exec (store,
-             /* The chosen ids are small and short-lived: keep them off the disk. */
-             "PRAGMA temp_store = MEMORY;"
-             /* Up to 64 MiB of pages before they spill to the WAL mid-transaction. */
-             "PRAGMA cache_size = -65536;"
-             "CREATE TEMP TABLE IF NOT EXISTS outreach_launch_ids (id INTEGER PRIMARY KEY);"
-             "DELETE FROM temp.outreach_launch_ids;",
-             error))
+  if (!selected_ids (self, store, ids, error))
     return 0;
-  {
-    g_autofree char *sql = g_strconcat ("INSERT INTO temp.outreach_launch_ids"
-                                        " SELECT d.id FROM main.donors d WHERE ",
-                                        outreach_donor_selection_selected_sql (), NULL);
-
-    stmt = outreach_store_prepare (store, sql, error);
-    if (stmt == NULL)
-      return 0;
-    outreach_donor_selection_bind (self->selection, stmt);
-    if (!outreach_store_step_done (store, stmt, error))
-      return 0;
-  }
-  progress.total = sqlite3_changes64 (db);
-  if (progress.total == 0)
+  if (ids->len == 0)
     {
       g_set_error (error, OUTREACH_JOB_DRAFT_ERROR, OUTREACH_JOB_DRAFT_ERROR_NO_RECIPIENTS,
                    _("No donor is chosen, so the job would send nothing; choose recipients "
@@ -499,20 +472,10 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
       return 0;
     }
 
-  sqlite3_create_function (db, "outreach_launch_row", 1, SQLITE_UTF8, &progress,
-                           launch_row_cb, NULL, NULL);
-  if (!exec (store,
-             "CREATE TEMP VIEW donors AS SELECT * FROM main.donors"
-             " WHERE id IN (SELECT id FROM temp.outreach_launch_ids) AND outreach_launch_row (id)",
-             error))
-    {
-      sqlite3_create_function (db, "outreach_launch_row", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
-      return 0;
-    }
-
   spec.name = self->name;
   spec.account_id = self->account_id;
-  spec.select = OUTREACH_JOB_SELECT_ALL;
+  spec.select = OUTREACH_JOB_SELECT_IDS;
+  spec.donor_ids = ids;
   spec.subject = self->subject;
   spec.text = self->text;
   spec.html = self->html;
@@ -521,19 +484,14 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
   spec.scheduled_at = self->scheduled_at;
   spec.review = self->review;
   spec.priority = self->priority;
+  spec.progress = progress_func;
+  spec.progress_data = user_data;
   job_id = outreach_job_create (store, &spec, &local);
-
-  /* Whatever happened, this connection must see the real donors again. */
-  exec (store, "DROP VIEW IF EXISTS temp.donors; DELETE FROM temp.outreach_launch_ids;", NULL);
-  sqlite3_create_function (db, "outreach_launch_row", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
-
   if (job_id == 0)
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return 0;
     }
-  if (progress_func != NULL)
-    progress_func (progress.total, progress.total, user_data);
 
   draft_id = self->job_id;
   if (draft_id > 0 && !outreach_job_draft_discard (self, store, &local))

@@ -51,10 +51,76 @@ params_json (const OutreachJobSpec *spec)
                           spec->max_attempts > 0 ? spec->max_attempts : 8);
 }
 
+/* The chosen donors that still exist go into a temporary table (in memory, this connection
+ * only) so that one SELECT joins them to their rows; inside the caller's
+ * transaction, so a failure leaves it empty. */
+static gboolean
+fill_chosen_ids (OutreachStore *store,
+                 GArray        *ids,
+                 gint64        *n_chosen,
+                 GError       **error)
+{
+  sqlite3_stmt *insert;
+
+  if (!outreach_store_exec (store, "DELETE FROM temp.outreach_job_ids", error))
+    return FALSE;
+  insert = outreach_store_prepare (store, "INSERT OR IGNORE INTO temp.outreach_job_ids (id)"
+                                   " SELECT id FROM main.donors WHERE id = ?",
+                                   error);
+  if (insert == NULL)
+    return FALSE;
+  *n_chosen = 0;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      sqlite3_bind_int64 (insert, 1, g_array_index (ids, gint64, i));
+      if (!outreach_store_step_done (store, insert, error))
+        return FALSE;
+      *n_chosen += sqlite3_changes (outreach_store_get_db (store));
+    }
+  return TRUE;
+}
+
+/* A hundred thousand snapshots are tens of megabytes of pages: with the
+ * default cache they spill to the WAL in the middle of the transaction and
+ * are written twice. Returns the size to restore afterwards. */
+static gint64
+enlarge_cache (OutreachStore *store)
+{
+  sqlite3_stmt *stmt = outreach_store_prepare (store, "PRAGMA cache_size", NULL);
+  gint64 old = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    old = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  /* Negative is KiB, positive pages (4 KiB here); 64 MiB either way. */
+  if (old != 0 && (old < 0 ? -old : old * 4) < 65536)
+    outreach_store_exec (store, "PRAGMA cache_size = -65536", NULL);
+  else
+    old = 0;
+  return old;
+}
+
+static void
+restore_cache (OutreachStore *store,
+               gint64         old)
+{
+  g_autofree char *sql = NULL;
+
+  if (old == 0)
+    return;
+  sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, old);
+  outreach_store_exec (store, sql, NULL);
+}
+
 /**
  * outreach_job_create:
  *
  * Creates the job and queues it (a scheduled one waits for its time).
+ * With OUTREACH_JOB_SELECT_IDS, the recipients are the donors in
+ * @spec->donor_ids that still exist. @spec->progress hears of the donors
+ * read (the total is 0 when unknown, for a search or a tag).
  *
  * Returns: the new job's id, or 0 with @error set
  */
@@ -74,6 +140,8 @@ outreach_job_create (OutreachStore         *store,
   sqlite3_stmt *insert;
   gint64 job_id;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 old_cache;
+  gint64 total = 0, done = 0;
   gboolean phone;
   guint added = 0, skipped = 0, duplicates = 0, no_address = 0;
   int rc;
@@ -108,8 +176,28 @@ outreach_job_create (OutreachStore         *store,
        !check_template (spec->html, OUTREACH_TEMPLATE_HTML, _("HTML body"), error)))
     return 0;
 
-  if (!outreach_store_begin (store, error))
+  if (spec->select == OUTREACH_JOB_SELECT_IDS && spec->donor_ids == NULL)
+    {
+      g_set_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_INVALID,
+                   _("A job for chosen donors needs the list of their ids"));
+      return 0;
+    }
+  if (spec->select == OUTREACH_JOB_SELECT_IDS &&
+      !outreach_store_exec (store,
+                            "PRAGMA temp_store = MEMORY;"
+                            "CREATE TEMP TABLE IF NOT EXISTS outreach_job_ids (id INTEGER PRIMARY KEY)",
+                            error))
     return 0;
+
+  old_cache = enlarge_cache (store);
+  if (!outreach_store_begin (store, error))
+    {
+      restore_cache (store, old_cache);
+      return 0;
+    }
+  if (spec->select == OUTREACH_JOB_SELECT_IDS &&
+      !fill_chosen_ids (store, spec->donor_ids, &total, error))
+    goto fail;
 
   stmt = outreach_store_prepare (store, "SELECT kind FROM accounts WHERE id = ?", error);
   if (stmt == NULL)
@@ -176,6 +264,17 @@ outreach_job_create (OutreachStore         *store,
                                      " ORDER BY donors.id",
                                      error);
       break;
+    case OUTREACH_JOB_SELECT_IDS:
+      /* CROSS JOIN keeps the ids' (ascending) order: the first donor with
+       * an address keeps it, as for the other selections. */
+      stmt = outreach_store_prepare (store,
+                                     "SELECT " OUTREACH_MERGE_FIELDS_DONOR_COLUMNS ","
+                                     " (SELECT reason FROM suppressions s WHERE s.address = donors.email"
+                                     "   OR s.address = donors.phone)"
+                                     " FROM temp.outreach_job_ids AS chosen CROSS JOIN donors"
+                                     " ON donors.id = chosen.id WHERE ?1 IS NULL ORDER BY chosen.id",
+                                     error);
+      break;
     case OUTREACH_JOB_SELECT_TAG:
     default:
       stmt = outreach_store_prepare (store,
@@ -219,6 +318,9 @@ outreach_job_create (OutreachStore         *store,
       g_autofree char *reason = NULL;
       const char *state = spec->review ? "draft" : "pending";
 
+      done++;
+      if (spec->progress != NULL && (done & 1023) == 0)
+        spec->progress (done, total, spec->progress_data);
       if (address == NULL || *address == '\0')
         {
           no_address++;
@@ -281,12 +383,18 @@ outreach_job_create (OutreachStore         *store,
                            "out, %u donors without an address left out)"),
                          added + skipped, skipped, duplicates, no_address) ||
       !outreach_job_status_apply (store, job_id, OUTREACH_JOB_STATUS_QUEUED, NULL, error) ||
+      (spec->select == OUTREACH_JOB_SELECT_IDS &&
+       !outreach_store_exec (store, "DELETE FROM temp.outreach_job_ids", error)) ||
       !outreach_store_commit (store, error))
     goto fail;
 
+  restore_cache (store, old_cache);
+  if (spec->progress != NULL)
+    spec->progress (done, total > 0 ? total : done, spec->progress_data);
   return job_id;
 
 fail:
   outreach_store_rollback (store);
+  restore_cache (store, old_cache);
   return 0;
 }

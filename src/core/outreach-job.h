@@ -23,7 +23,13 @@ typedef enum
   OUTREACH_JOB_SELECT_ALL,
   OUTREACH_JOB_SELECT_SEARCH,  /* name, e-mail or phone contains the text */
   OUTREACH_JOB_SELECT_TAG,
+  OUTREACH_JOB_SELECT_IDS,     /* exactly the donors in donor_ids (a person's choice) */
 } OutreachJobSelect;
+
+/* Called on the creating thread every 1024 donors read, and once at the end. */
+typedef void (*OutreachJobProgressFunc) (gint64   done,
+                                         gint64   total,
+                                         gpointer user_data);
 
 typedef struct
 {
@@ -31,6 +37,7 @@ typedef struct
   gint64 account_id;
   OutreachJobSelect select;
   const char *select_text;   /* the search text or the tag */
+  GArray *donor_ids;         /* of gint64, for OUTREACH_JOB_SELECT_IDS; any order, repeats ignored */
   const char *subject;
   const char *text;
   const char *html;          /* nullable */
@@ -40,6 +47,8 @@ typedef struct
   gboolean review;
   int priority;              /* -1 low, 0 normal, 1 high */
   int max_attempts;          /* 0 = 8 */
+  OutreachJobProgressFunc progress;  /* nullable */
+  gpointer progress_data;
 } OutreachJobSpec;
 
 GQuark  outreach_job_create_error_quark (void);
