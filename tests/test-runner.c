@@ -559,11 +559,31 @@ test_token_bucket (void)
   outreach_token_bucket_take (bucket, 1, t + 31 * G_USEC_PER_SEC);
   g_assert_cmpfloat (outreach_token_bucket_get_rate (bucket), ==, 10);
 
-  /* no limit stays no limit */
+  /* no limit is no limit… */
   for (int i = 0; i < 1000; i++)
-    g_assert_cmpint (outreach_token_bucket_take (unlimited, 1, t), ==, 0);
+    g_assert_cmpint (outreach_token_bucket_take (unlimited, 1, t + i * 1000), ==, 0);
+  g_assert_cmpfloat (outreach_token_bucket_get_rate (unlimited), ==, 0);
+  /* …until a 429: then half the rate of the last second (1,000 → 500 a
+   * second, no burst); further 429s do not halve it again (a provider may
+   * answer a share of requests with 429 whatever the rate) */
+  t += G_USEC_PER_SEC;
   outreach_token_bucket_slow_down (unlimited, G_USEC_PER_SEC, t);
-  g_assert_cmpint (outreach_token_bucket_take (unlimited, 1, t), ==, 0);
+  outreach_token_bucket_slow_down (unlimited, G_USEC_PER_SEC, t + 1000);
+  g_assert_cmpfloat (outreach_token_bucket_get_rate (unlimited), ==, 500);
+  g_assert_cmpint (outreach_token_bucket_take (unlimited, 1, t), >, 0);
+  taken = 0;
+  for (gint64 us = t; us < t + G_USEC_PER_SEC; us += 100)
+    taken += outreach_token_bucket_take (unlimited, 1, us) == 0;
+  g_assert_cmpuint (taken, <=, 500);
+  g_assert_cmpuint (taken, >=, 490);
+  /* it recovers: doubled after 5 s, back to the rate it had, so no limit */
+  g_assert_cmpint (outreach_token_bucket_take (unlimited, 1, t + 5 * G_USEC_PER_SEC + 1), ==, 0);
+  g_assert_cmpfloat (outreach_token_bucket_get_rate (unlimited), ==, 0);
+  /* a 429 a moment after sending started: the rate, not the few sent */
+  for (int i = 0; i < 20; i++)
+    outreach_token_bucket_take (unlimited, 1, t + 10 * G_USEC_PER_SEC + i * 1000);
+  outreach_token_bucket_slow_down (unlimited, 0, t + 10 * G_USEC_PER_SEC + 20 * 1000);
+  g_assert_cmpfloat (outreach_token_bucket_get_rate (unlimited), ==, 500);
 
   /* one bucket per account in the process: two jobs share it */
   g_assert_true (shared == same);
@@ -695,6 +715,146 @@ test_refused_connection_is_retried (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_events WHERE kind = 'retry'"), ==, 2);
 }
 
+static guint16
+free_port (void)
+{
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  guint16 port;
+
+  /* a port that was free a moment ago: nothing listens there */
+  g_assert_true (g_socket_bind (socket, any, TRUE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+  return port;
+}
+
+static void
+test_errors_in_row_fail_job (Fixture *f, gconstpointer data)
+{
+  g_autofree char *down = g_strdup_printf ("UPDATE accounts SET settings = json_set (settings, '$.url',"
+                                           " 'http://127.0.0.1:%u/hook')", free_port ());
+  g_autofree char *up = g_strdup_printf ("UPDATE accounts SET settings = json_set (settings, '$.url', '%shook')", f->url);
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  /* the provider cannot be reached: rather than burn every recipient's
+   * attempts and "complete" with all of them failed, the job fails */
+  exec (f, down);
+  add_donors (f, 120);
+  id = create_job (f, "Hook");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE 'Stopped after 50 requests in a row"
+                                 " to account “Hook” failed (Could not reach the provider%'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 120);
+  g_assert_cmpint (query_int (f, "SELECT failed + sent + uncertain FROM jobs"), ==, 0);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE attempts = 0"), >=, 120 - 50 - 8);
+  assert_counters_match (f);
+
+  /* the cause is fixed; resuming goes on where it stopped, nobody twice */
+  exec (f, up);
+  g_assert_true (outreach_job_resume (f->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 120);
+  g_assert_cmpuint (g_hash_table_size (f->seen), ==, 120);
+  g_assert_cmpuint (f->requests, ==, 120);
+  assert_counters_match (f);
+}
+
+static void
+test_5xx_in_row_fail_job (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  /* every request gets a 503: retried per recipient, but 50 in a row
+   * with no success stop the job */
+  add_donors (f, 80);
+  for (int i = 1; i <= 80; i++)
+    for (int a = 1; a <= 8; a++)
+      g_hash_table_insert (f->script, g_strdup_printf ("ada%d@example.org#%d", i, a), GUINT_TO_POINTER (503));
+  id = create_job (f, "Hook");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE 'Stopped after 50 requests in a row%HTTP 503%'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 80);
+  g_assert_cmpuint (f->requests, <, 80);
+  assert_counters_match (f);
+}
+
+static void
+test_missing_account_fails_job (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  add_donors (f, 3);
+  id = create_job (f, "Hook");
+  exec (f, "DELETE FROM accounts WHERE name = 'Hook'");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE '%account no longer exists%Change account%'"), ==, 1);
+  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 3);
+  g_assert_cmpuint (f->requests, ==, 0);
+  assert_counters_match (f);
+}
+
+/* Requests a second in the arrivals from @from (index) up to @until (µs,
+ * monotonic) — first to last arrival. */
+static double
+arrival_rate (GArray *arrivals, guint from, gint64 until)
+{
+  guint last = from;
+
+  while (last + 1 < arrivals->len && g_array_index (arrivals, gint64, last + 1) <= until)
+    last++;
+  g_assert_cmpuint (last, >=, from + 20);
+  return (double) (last - from) * G_USEC_PER_SEC /
+         (double) (g_array_index (arrivals, gint64, last) - g_array_index (arrivals, gint64, from));
+}
+
+static void
+test_429_slows_unlimited_account (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (id, name, kind, settings, concurrency, created_at, updated_at)"
+                                          " VALUES (4242, 'Busy', 'webhook', json_object ('url', '%shook',"
+                                          " 'from', 'office@example.org'), 4, 1, 1)", f->url);
+  guint at = G_MAXUINT;
+  gint64 at_us;
+  double before, after;
+  gint64 id;
+
+  /* an account with no rate limit: the 300th request gets a 429, and the
+   * account must then send at most about half as fast as before */
+  exec (f, sql);
+  add_donors (f, 600);
+  g_hash_table_insert (f->script, g_strdup ("ada300@example.org#1"), GUINT_TO_POINTER (429));
+  f->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
+  id = create_job (f, "Busy");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 600);
+  g_assert_cmpuint (f->arrivals->len, ==, 601);
+
+  for (guint i = 0; i < f->bodies->len && at == G_MAXUINT; i++)
+    if (strstr (f->bodies->pdata[i], "\"ada300@example.org\"") != NULL)
+      at = i;
+  g_assert_cmpuint (at, >=, 100);
+  at_us = g_array_index (f->arrivals, gint64, at);
+  /* before: the second up to the 429 (from the 20th request, once the
+   * job is under way); after: the second that follows, leaving out the
+   * few requests that were already on their way (concurrency 4) */
+  {
+    guint from = 20;
+    while (g_array_index (f->arrivals, gint64, from) < at_us - G_USEC_PER_SEC)
+      from++;
+    before = arrival_rate (f->arrivals, from, at_us);
+  }
+  after = arrival_rate (f->arrivals, at + 4, at_us + G_USEC_PER_SEC);
+  g_test_message ("%.0f requests/s before the 429, %.0f after", before, after);
+  g_assert_cmpfloat (after, <=, before * 0.7);
+  assert_counters_match (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -715,6 +875,10 @@ main (int argc, char **argv)
   ADD ("suppressed-after-creation", test_suppressed_after_creation);
   ADD ("dropped-connection-is-uncertain", test_dropped_connection_is_uncertain);
   ADD ("refused-connection-is-retried", test_refused_connection_is_retried);
+  ADD ("errors-in-row-fail-job", test_errors_in_row_fail_job);
+  ADD ("5xx-in-row-fail-job", test_5xx_in_row_fail_job);
+  ADD ("missing-account-fails-job", test_missing_account_fails_job);
+  ADD ("429-slows-unlimited-account", test_429_slows_unlimited_account);
   g_test_add_func ("/outreach/runner/token-bucket", test_token_bucket);
 #undef ADD
 

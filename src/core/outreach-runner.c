@@ -51,6 +51,11 @@
 #define FLUSH_INTERVAL_MS 100
 #define PROGRESS_INTERVAL_US (200 * 1000)  /* at most 5 signals per second */
 #define REFUSALS_TO_FAIL 3
+/* Requests in a row that did not reach the provider or got a 5xx, with no
+ * message accepted in between: the provider (or the way to it) is down, and
+ * going on would only burn every recipient's attempts. The job fails and
+ * the rest stays pending, so resuming after the cause is fixed goes on. */
+#define ERRORS_IN_ROW_TO_FAIL 50
 #define MAX_BACKOFF_MS (5 * 60 * 1000)
 
 struct _OutreachRunner
@@ -180,6 +185,7 @@ struct _Worker
   OutreachJobStatus outside_status;
   char *fail_message;       /* the job fails with this */
   guint refusals;
+  guint errors_in_row;      /* requests: transport errors and 5xx since the last success */
   gboolean done;
 
   gint64 last_progress_us;
@@ -754,8 +760,6 @@ record (Worker           *w,
           r.next_attempt_at = (now_us / 1000 + wait + 999) / 1000;
           r.error = g_steal_pointer (&d->error);
           r.log = TRUE;
-          if (d->retry_after_ms >= 0 && w->account_bucket != NULL)
-            outreach_token_bucket_slow_down (w->account_bucket, d->retry_after_ms * 1000, now_us);
         }
       break;
 
@@ -840,6 +844,35 @@ sent_cb (GObject      *source,
             break; /* one excerpt per response is enough */
           }
     }
+
+  {
+    gboolean any_sent = FALSE;
+    gboolean trouble = body == NULL ? !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                    : soup_message_get_status (f->request) >= 500;
+
+    /* "slow down": the account's bucket slows, once per response */
+    if (body != NULL && soup_message_get_status (f->request) == 429 &&
+        w->account_bucket != NULL)
+      outreach_token_bucket_slow_down (w->account_bucket,
+                                       MAX (deliveries[0].retry_after_ms, 0) * 1000,
+                                       g_get_monotonic_time ());
+    for (guint i = 0; i < f->n; i++)
+      any_sent |= deliveries[i].outcome == OUTREACH_DELIVERY_SENT;
+    if (any_sent)
+      w->errors_in_row = 0;
+    else if (trouble && ++w->errors_in_row >= ERRORS_IN_ROW_TO_FAIL)
+      {
+        g_mutex_lock (&w->mutex);
+        if (w->fail_message == NULL)
+          w->fail_message = g_strdup_printf (_("Stopped after %u requests in a row to account “%s” "
+                                               "failed (%s); check the provider's status and the "
+                                               "account's settings, then resume the job"),
+                                             w->errors_in_row, w->account_name,
+                                             deliveries[0].error != NULL ? deliveries[0].error : "");
+        w->stopping = TRUE;
+        g_mutex_unlock (&w->mutex);
+      }
+  }
 
   for (guint i = 0; i < f->n; i++)
     {

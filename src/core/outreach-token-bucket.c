@@ -24,10 +24,27 @@ struct _OutreachTokenBucket
   gint64 last_us;
   gint64 blocked_until_us; /* a 429 told the account to wait */
   gint64 slowed_until_us;
+
+  /* What was taken in the last second (the current one-second window and
+   * the one before it), so that a 429 on an account with no limit can set
+   * one from the rate it was really sending at. */
+  gint64 window_start_us;
+  gint64 active_since_us;  /* taking without a pause of 2 s since */
+  double window_count;
+  double prev_count;
+  double seen_before;      /* no-limit account slowed by a 429: the rate it had */
+  gint64 recover_at_us;    /* …its temporary limit doubles at this time */
 };
 
-/* After a 429 the account runs at half its rate for this long. */
+/* After a 429 a limited account runs at half its rate for this long. */
 #define SLOW_DOWN_US (30 * G_USEC_PER_SEC)
+/* An account with no limit gets a temporary one after a 429: half the rate
+ * seen in the last second, doubling every RECOVER_STEP_US until it is back
+ * where it was, when the limit goes away. A 429 while the limit holds
+ * changes nothing: a provider that answers some share of requests with 429
+ * whatever the rate would otherwise bring the account down to one message
+ * a second. */
+#define RECOVER_STEP_US (5 * G_USEC_PER_SEC)
 
 OutreachTokenBucket *
 outreach_token_bucket_new (double rate)
@@ -120,6 +137,45 @@ outreach_token_bucket_get_rate (OutreachTokenBucket *self)
   return rate;
 }
 
+/* Keeps the count of what was taken in one-second windows. */
+static void
+count_taken (OutreachTokenBucket *self,
+             guint                count,
+             gint64               now_us)
+{
+  if (self->window_start_us == 0 || now_us - self->window_start_us >= 2 * G_USEC_PER_SEC)
+    {
+      self->prev_count = 0;
+      self->window_count = 0;
+      self->window_start_us = now_us;
+      self->active_since_us = now_us;
+    }
+  else if (now_us - self->window_start_us >= G_USEC_PER_SEC)
+    {
+      self->prev_count = self->window_count;
+      self->window_count = 0;
+      self->window_start_us += G_USEC_PER_SEC;
+    }
+  self->window_count += count;
+}
+
+/* The rate of the last second: what was taken in it (the older window
+ * counts for the part of it still within that second), per second of it
+ * the account was sending — a 429 a moment after a job started must not
+ * take the few messages sent so far for a second's worth. */
+static double
+taken_last_second (OutreachTokenBucket *self,
+                   gint64               now_us)
+{
+  double into, active;
+
+  count_taken (self, 0, now_us);
+  into = (double) (now_us - self->window_start_us) / G_USEC_PER_SEC;
+  active = (double) (now_us - self->active_since_us) / G_USEC_PER_SEC;
+  return (self->window_count + self->prev_count * (1.0 - CLAMP (into, 0.0, 1.0))) /
+         CLAMP (active, 0.01, 1.0);
+}
+
 /**
  * outreach_token_bucket_take:
  *
@@ -146,8 +202,22 @@ outreach_token_bucket_take (OutreachTokenBucket *self,
       self->rate = self->configured;
       self->burst = MAX (1.0, self->rate);
     }
+  while (self->configured <= 0 && self->rate > 0 && self->recover_at_us <= now_us)
+    {
+      self->rate *= 2;
+      self->burst = MAX (1.0, self->rate);
+      self->recover_at_us += RECOVER_STEP_US;
+      if (self->rate >= self->seen_before)
+        {
+          self->rate = 0;  /* recovered: no limit again */
+          self->burst = 1.0;
+        }
+    }
   if (self->rate <= 0)
-    goto out;
+    {
+      count_taken (self, count, now_us);
+      goto out;
+    }
 
   if (self->last_us != 0)
     self->tokens = MIN (self->burst, self->tokens + (now_us - self->last_us) * self->rate / G_USEC_PER_SEC);
@@ -155,7 +225,10 @@ outreach_token_bucket_take (OutreachTokenBucket *self,
 
   /* a batch larger than the burst waits for a full bucket, then goes */
   if (self->tokens >= MIN ((double) count, self->burst))
-    self->tokens -= count;
+    {
+      self->tokens -= count;
+      count_taken (self, count, now_us);
+    }
   else
     wait = (gint64) ((MIN ((double) count, self->burst) - self->tokens) * G_USEC_PER_SEC / self->rate) + 1;
 
@@ -169,9 +242,12 @@ out:
  * @wait_us: how long the provider asked to wait (0 when it did not say)
  *
  * A 429: a limited account runs at half its rate (never below an eighth)
- * for 30 s. The refused recipient itself waits its Retry-After in
- * retry-wait; blocking the whole account as well would turn a provider's
- * occasional 429 into a stall. An account with no limit stays unlimited.
+ * for 30 s. An account with no limit gets a temporary one: half of what
+ * it took in the last second (at least one a second), with no burst,
+ * doubling every 5 s until it is back at the rate it had, when the limit
+ * goes (a 429 while it holds changes nothing). The refused recipient itself waits its Retry-After in retry-wait;
+ * blocking the whole account as well would turn a provider's occasional
+ * 429 into a stall.
  */
 void
 outreach_token_bucket_slow_down (OutreachTokenBucket *self,
@@ -185,6 +261,17 @@ outreach_token_bucket_slow_down (OutreachTokenBucket *self,
       self->burst = MAX (1.0, self->rate);
       self->tokens = MIN (self->tokens, self->burst);
       self->slowed_until_us = now_us + SLOW_DOWN_US;
+    }
+  else if (self->rate <= 0)
+    {
+      double seen = taken_last_second (self, now_us);
+
+      self->seen_before = MAX (seen, 1.0);
+      self->rate = MAX (1.0, seen / 2);
+      self->burst = 1.0;
+      self->tokens = 0;
+      self->last_us = now_us;
+      self->recover_at_us = now_us + RECOVER_STEP_US;
     }
   g_mutex_unlock (&self->mutex);
 }
