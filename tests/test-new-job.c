@@ -12,6 +12,7 @@
 #include "outreach-new-job-recipients.h"
 #include "outreach-new-job-review.h"
 #include "outreach-new-job-window.h"
+#include "outreach-template-editor.h"
 #include "outreach-job-review-view.h"
 #include "outreach-job-window.h"
 #include "outreach-test-util.h"
@@ -128,6 +129,21 @@ find_nth (GtkWidget *root,
   collect (root, type, found);
   g_assert_cmpuint (found->len, >, n);
   return found->pdata[n];
+}
+
+/* The label showing exactly @text. */
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_LABEL, found);
+  for (guint i = 0; i < found->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (found->pdata[i]), text) == 0)
+      return found->pdata[i];
+  g_error ("No label “%s”", text);
+  return NULL;
 }
 
 static GtkWidget *
@@ -440,6 +456,32 @@ test_wizard_to_eml (Fixture       *f,
   g_assert_cmpstr (outreach_new_job_window_get_draft (wizard)->text, ==,
                    "Dear {{first_name}} {{last_name}},\nthank you for coming to the gala.\n");
   screenshot ("wizard-3-message.png");
+
+  /* The preview steps through the chosen donors only: Ada (1), Grace (2),
+   * Mary (5) and Dorothy (6), never Alan (3) or Katherine (4). */
+  {
+    const gint64 expected[] = { 1, 2, 5, 6, 6 };
+
+    outreach_template_editor_update_now (OUTREACH_TEMPLATE_EDITOR (editor));
+    g_assert_cmpint (outreach_template_editor_get_preview_donor (OUTREACH_TEMPLATE_EDITOR (editor)), ==, 1);
+    for (guint i = 1; i < G_N_ELEMENTS (expected); i++)
+      {
+        g_assert_true (gtk_widget_activate_action (editor, "editor.next-donor", NULL));
+        iterate ();
+        g_assert_cmpint (outreach_template_editor_get_preview_donor (OUTREACH_TEMPLATE_EDITOR (editor)),
+                         ==, expected[i]);
+      }
+    /* Its place among the chosen, not among all donors. */
+    g_assert_true (gtk_widget_get_visible (find_label (editor, "4 of 4: Dorothy Vaughan <dorothy@example.org>")));
+    g_assert_true (gtk_widget_activate_action (editor, "editor.previous-donor", NULL));
+    iterate ();
+    g_assert_cmpint (outreach_template_editor_get_preview_donor (OUTREACH_TEMPLATE_EDITOR (editor)), ==, 5);
+    {
+      g_autofree char *subject = outreach_template_editor_get_preview_subject (OUTREACH_TEMPLATE_EDITOR (editor));
+
+      g_assert_cmpstr (subject, ==, "Thank you for the gala & dinner, Mary");
+    }
+  }
   press_next (wizard);
 
   /* Step 4: the Folder account is there from the start; a bad schedule

@@ -416,21 +416,30 @@ outreach_job_draft_name_taken (const OutreachJobDraft *self,
   return TRUE;
 }
 
-/* The chosen donors' ids, ascending, appended to @ids. */
-static gboolean
-selected_ids (OutreachJobDraft *self,
-              OutreachStore    *store,
-              GArray           *ids,
-              GError          **error)
+/**
+ * outreach_job_draft_dup_selected_ids:
+ *
+ * Returns: (transfer full) (element-type gint64): the chosen donors' ids,
+ *   ascending, or NULL with @error set
+ */
+GArray *
+outreach_job_draft_dup_selected_ids (const OutreachJobDraft *self,
+                                     OutreachStore          *store,
+                                     GError                **error)
 {
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *sql = g_strconcat ("SELECT d.id FROM main.donors d WHERE ",
                                       outreach_donor_selection_selected_sql (), " ORDER BY d.id",
                                       NULL);
-  sqlite3_stmt *stmt = outreach_store_prepare (store, sql, error);
+  sqlite3_stmt *stmt;
   int rc;
 
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (OUTREACH_IS_STORE (store), NULL);
+
+  stmt = outreach_store_prepare (store, sql, error);
   if (stmt == NULL)
-    return FALSE;
+    return NULL;
   outreach_donor_selection_bind (self->selection, stmt);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -441,9 +450,10 @@ selected_ids (OutreachJobDraft *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      return outreach_store_set_error (store, rc, _("read the chosen donors"), error);
+      outreach_store_set_error (store, rc, _("read the chosen donors"), error);
+      return NULL;
     }
-  return TRUE;
+  return g_steal_pointer (&ids);
 }
 
 gint64
@@ -454,7 +464,7 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
                            GError                     **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) ids = NULL;
   OutreachJobSpec spec = { 0 };
   gint64 job_id;
   gint64 draft_id;
@@ -462,7 +472,8 @@ outreach_job_draft_launch (OutreachJobDraft            *self,
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (OUTREACH_IS_STORE (store), 0);
 
-  if (!selected_ids (self, store, ids, error))
+  ids = outreach_job_draft_dup_selected_ids (self, store, error);
+  if (ids == NULL)
     return 0;
   if (ids->len == 0)
     {

@@ -85,6 +85,11 @@ gboolean          outreach_job_draft_name_taken   (const OutreachJobDraft *self,
                                                    gboolean               *taken,
                                                    GError                **error);
 
+/* The ids (gint64, ascending) of the donors the selection chooses. */
+GArray           *outreach_job_draft_dup_selected_ids (const OutreachJobDraft *self,
+                                                       OutreachStore          *store,
+                                                       GError                **error);
+
 /* Creates the job (queued, or scheduled) with its recipients in one
  * transaction through the engine's job creation, then removes the draft.
  * Slow for many donors: run it in a thread on a connection of its own. */

@@ -433,6 +433,18 @@ outreach_new_job_message_load (OutreachNewJobStep *step,
   outreach_template_editor_set_store (self->editor, outreach_new_job_step_get_store (step));
   outreach_template_editor_set_job_name (self->editor, draft->name);
   outreach_template_editor_set_message (self->editor, draft->subject, draft->text, draft->html);
+  /* Previous / next go through the chosen donors only. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GArray) ids = outreach_job_draft_dup_selected_ids (draft,
+                                                                  outreach_new_job_step_get_store (step),
+                                                                  &error);
+
+    if (ids == NULL)
+      g_warning ("The preview cannot step through the chosen donors: %s", error->message);
+    else
+      outreach_template_editor_set_preview_donors (self->editor, ids);
+  }
   load_templates (self, draft);
   self->loading = FALSE;
   /* The recipients may have changed since the last check. */

@@ -47,6 +47,8 @@ struct _OutreachTemplateEditor
   GCancellable *check_cancellable;
   char *donor_where;      /* the check's selection; NULL: every donor */
   GStrv donor_params;
+  GArray *preview_ids;    /* gint64, ascending: the donors the preview steps through; NULL: all */
+  guint preview_index;    /* donor_id's place in preview_ids */
 
   GtkEntry *subject_entry;
   GtkCheckButton *html_check;
@@ -199,7 +201,10 @@ update_donor_label (OutreachTemplateEditor *self)
 
   if (self->store == NULL || self->donor_id == 0)
     {
-      gtk_label_set_text (self->donor_label, _("No donors yet: the preview shows the organisation’s fields"));
+      gtk_label_set_text (self->donor_label,
+                          self->preview_ids != NULL
+                            ? _("No donors chosen: the preview shows the organisation’s fields")
+                            : _("No donors yet: the preview shows the organisation’s fields"));
       return;
     }
 
@@ -218,6 +223,12 @@ update_donor_label (OutreachTemplateEditor *self)
           position = sqlite3_column_int64 (stmt, 0);
           total = sqlite3_column_int64 (stmt, 1);
           name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+          /* Stepping through chosen donors: the place among them. */
+          if (self->preview_ids != NULL)
+            {
+              position = self->preview_index + 1;
+              total = self->preview_ids->len;
+            }
         }
       sqlite3_reset (stmt);
     }
@@ -237,6 +248,22 @@ step_donor (OutreachTemplateEditor *self,
 
   if (self->store == NULL)
     return FALSE;
+  if (self->preview_ids != NULL)
+    {
+      /* From the start (donor_id 0) forward is the first chosen donor. */
+      if (self->donor_id == 0)
+        {
+          if (!forward || self->preview_ids->len == 0)
+            return FALSE;
+          self->preview_index = 0;
+        }
+      else if (forward ? self->preview_index + 1 >= self->preview_ids->len : self->preview_index == 0)
+        return FALSE;
+      else
+        self->preview_index += forward ? 1 : -1;
+      self->donor_id = g_array_index (self->preview_ids, gint64, self->preview_index);
+      return TRUE;
+    }
   stmt = outreach_store_prepare (self->store,
                                  forward ? "SELECT id FROM donors WHERE id > ?1 ORDER BY id LIMIT 1"
                                          : "SELECT id FROM donors WHERE id < ?1 ORDER BY id DESC LIMIT 1",
@@ -654,6 +681,50 @@ outreach_template_editor_set_selection (OutreachTemplateEditor *self,
   self->donor_params = g_strdupv ((char **) params);
 }
 
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/**
+ * outreach_template_editor_set_preview_donors:
+ * @ids: (nullable) (element-type gint64): the donors the preview shows, in
+ *   any order; NULL for every donor
+ *
+ * The donors previous / next step through (the wizard's chosen
+ * recipients); the preview starts again at the first of them.
+ */
+void
+outreach_template_editor_set_preview_donors (OutreachTemplateEditor *self,
+                                             GArray                 *ids)
+{
+  g_return_if_fail (OUTREACH_IS_TEMPLATE_EDITOR (self));
+
+  g_clear_pointer (&self->preview_ids, g_array_unref);
+  if (ids != NULL)
+    {
+      guint kept = 0;
+
+      self->preview_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ids->len);
+      g_array_append_vals (self->preview_ids, ids->data, ids->len);
+      g_array_sort (self->preview_ids, compare_ids);
+      for (guint i = 0; i < self->preview_ids->len; i++)
+        if (kept == 0 || g_array_index (self->preview_ids, gint64, i) !=
+                           g_array_index (self->preview_ids, gint64, kept - 1))
+          g_array_index (self->preview_ids, gint64, kept++) = g_array_index (self->preview_ids, gint64, i);
+      g_array_set_size (self->preview_ids, kept);
+    }
+  self->preview_index = 0;
+  self->donor_id = 0;
+  step_donor (self, TRUE);  /* the first one */
+  update_donor_label (self);
+  update_preview (self);
+}
+
 void
 outreach_template_editor_set_job_name (OutreachTemplateEditor *self,
                                        const char             *job_name)
@@ -814,6 +885,7 @@ outreach_template_editor_finalize (GObject *object)
   g_free (self->preview_html);
   g_free (self->donor_where);
   g_strfreev (self->donor_params);
+  g_clear_pointer (&self->preview_ids, g_array_unref);
 
   G_OBJECT_CLASS (outreach_template_editor_parent_class)->finalize (object);
 }

@@ -29,6 +29,10 @@ void        outreach_template_editor_set_selection   (OutreachTemplateEditor *se
                                                       const char             *donor_where,
                                                       const char * const     *params);
 const char *outreach_template_editor_get_check_result (OutreachTemplateEditor *self);
+/* The donors the preview steps through (previous / next), in any order;
+ * NULL: every donor. The preview starts again at the first of them. */
+void        outreach_template_editor_set_preview_donors (OutreachTemplateEditor *self,
+                                                         GArray                 *ids);
 void        outreach_template_editor_set_job_name    (OutreachTemplateEditor *self,
                                                       const char             *job_name);
 
