@@ -15,6 +15,9 @@
 #include "outreach-template-editor.h"
 #include "outreach-job-review-view.h"
 #include "outreach-job-window.h"
+#include "outreach-jobs-page.h"
+#include "outreach-job-query-item.h"
+#include "outreach-window.h"
 #include "outreach-test-util.h"
 
 typedef struct
@@ -764,6 +767,84 @@ test_review_tab (Fixture       *f,
   g_assert_null (strstr (emls->str, "Dear Ada"));
 }
 
+static void
+open_draft_cb (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  *(gint64 *) user_data = g_variant_get_int64 (parameter);
+}
+
+static guint
+job_position (OutreachJobsPage *page,
+              gint64            job_id)
+{
+  GListModel *model = G_LIST_MODEL (outreach_jobs_page_get_model (page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (OutreachJobQueryItem) item = g_list_model_get_item (model, i);
+
+      if (outreach_job_query_item_get_id (item) == job_id)
+        return i;
+    }
+  g_error ("Job %" G_GINT64_FORMAT " is not on the Jobs page", job_id);
+  return 0;
+}
+
+/* Enter / double-click on a draft row on the Jobs page carries on in the
+ * wizard (app.open-draft with its id), not in a detail window; other rows
+ * still open their detail window. */
+static void
+test_jobs_page_opens_draft (Fixture       *f,
+                            gconstpointer  data)
+{
+  const GActionEntry entries[] = { { "open-draft", open_draft_cb, "x" } };
+  g_autoptr (GSimpleActionGroup) app = g_simple_action_group_new ();
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *window;
+  OutreachJobsPage *page;
+  GtkWidget *view;
+  gint64 opened = 0;
+  gint64 queued_id;
+  guint windows_before;
+
+  exec_ok (f->store,
+           "INSERT INTO jobs (uuid, name, status, created_at, updated_at)"
+           " VALUES ('11111111-2222-3333-4444-666666666666', 'Autumn appeal', 'queued', 2, 2)");
+  queued_id = query_int (f, "SELECT id FROM jobs WHERE name = 'Autumn appeal'");
+  g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), &opened);
+  window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (app));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (window); i++)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+  page = OUTREACH_JOBS_PAGE (find_nth (window, OUTREACH_TYPE_JOBS_PAGE, 0));
+  view = find_nth (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0);
+  windows_before = g_list_model_get_n_items (toplevels);
+
+  g_signal_emit_by_name (view, "activate", job_position (page, 1));  /* the draft "Spring appeal" */
+  iterate ();
+  g_assert_cmpint (opened, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before);
+
+  opened = 0;
+  g_signal_emit_by_name (view, "activate", job_position (page, queued_id));
+  iterate ();
+  g_assert_cmpint (opened, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before + 1);
+
+  for (guint i = g_list_model_get_n_items (toplevels); i > 0; i--)
+    {
+      g_autoptr (GtkWindow) other = g_list_model_get_item (toplevels, i - 1);
+
+      gtk_window_destroy (other);
+    }
+  iterate ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -777,5 +858,7 @@ main (int   argc,
               test_draft_reopens, fixture_tear_down);
   g_test_add ("/outreach/new-job/review-tab", Fixture, NULL, fixture_set_up,
               test_review_tab, fixture_tear_down);
+  g_test_add ("/outreach/new-job/jobs-page-opens-draft", Fixture, NULL, fixture_set_up,
+              test_jobs_page_opens_draft, fixture_tear_down);
   return g_test_run ();
 }

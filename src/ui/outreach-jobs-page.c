@@ -14,6 +14,7 @@
 #include "outreach-jobs-page.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "outreach-job-actions.h"
@@ -545,9 +546,17 @@ row_activated_cb (OutreachJobsPage *self,
   g_autoptr (OutreachJobQueryItem) row = g_list_model_get_item (G_LIST_MODEL (self->model),
                                                                position);
 
-  if (row != NULL)
-    outreach_job_window_present_job (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                     self->store, outreach_job_query_item_get_id (row));
+  if (row == NULL)
+    return;
+  /* A draft is a job still being put together: it goes on in the wizard,
+   * at the step it was left at (without the app's action, as in a window
+   * of its own, its detail window is the best there is). */
+  if (outreach_job_query_item_get_data (row)->status == OUTREACH_JOB_STATUS_DRAFT &&
+      gtk_widget_activate_action (GTK_WIDGET (self), "app.open-draft", "x",
+                                  outreach_job_query_item_get_id (row)))
+    return;
+  outreach_job_window_present_job (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   self->store, outreach_job_query_item_get_id (row));
 }
 
 static void
@@ -672,6 +681,96 @@ outreach_jobs_page_get_selection (OutreachJobsPage *self)
   g_return_val_if_fail (OUTREACH_IS_JOBS_PAGE (self), NULL);
 
   return GTK_SELECTION_MODEL (self->selection);
+}
+
+/* ---- Benchmarks (build-aux/bench/launch.sh and detail.sh) ----
+ *
+ * With OUTREACH_BENCH_FIRST_FRAME set, the first frame painted with the
+ * jobs page on screen prints the wall-clock time (the script took the
+ * time before starting the process) and the peak RSS. With
+ * OUTREACH_BENCH_OPEN_JOB=ID too, the page then opens that job's window
+ * and prints how long until its first frame. Then the app quits. */
+
+static long
+peak_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmHWM:")) == NULL)
+    return -1;
+  return strtol (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+static void
+bench_done (GtkWidget *widget)
+{
+  GApplication *app = g_application_get_default ();
+
+  g_print ("peak_rss_kib=%ld\n", peak_rss_kib ());
+  if (app != NULL)
+    g_application_quit (app);
+  else
+    exit (0);
+}
+
+static void
+bench_detail_painted_cb (GdkFrameClock *clock,
+                         gpointer       user_data)
+{
+  gint64 *started = user_data;
+
+  g_print ("detail_first_frame_us=%" G_GINT64_FORMAT "\n", g_get_monotonic_time () - *started);
+  g_signal_handlers_disconnect_by_func (clock, bench_detail_painted_cb, user_data);
+  bench_done (NULL);
+}
+
+static void
+bench_detail_mapped_cb (GtkWidget *window,
+                        gpointer   user_data)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (bench_detail_painted_cb), user_data);
+}
+
+static void
+bench_first_painted_cb (GdkFrameClock    *clock,
+                        OutreachJobsPage *self)
+{
+  const char *open_job = g_getenv ("OUTREACH_BENCH_OPEN_JOB");
+
+  g_signal_handlers_disconnect_by_func (clock, bench_first_painted_cb, self);
+  g_print ("first_frame_realtime_us=%" G_GINT64_FORMAT "\n", g_get_real_time ());
+  if (open_job != NULL && self->store != NULL)
+    {
+      static gint64 started;
+      OutreachJobWindow *window;
+
+      started = g_get_monotonic_time ();
+      window = outreach_job_window_present_job (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                self->store, g_ascii_strtoll (open_job, NULL, 10));
+      if (window == NULL)
+        bench_done (GTK_WIDGET (self));
+      else if (gtk_widget_get_mapped (GTK_WIDGET (window)))
+        bench_detail_mapped_cb (GTK_WIDGET (window), &started);
+      else
+        g_signal_connect (window, "map", G_CALLBACK (bench_detail_mapped_cb), &started);
+      return;
+    }
+  bench_done (GTK_WIDGET (self));
+}
+
+static void
+bench_map_cb (OutreachJobsPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL && g_object_get_data (G_OBJECT (self), "bench-armed") == NULL)
+    {
+      g_object_set_data (G_OBJECT (self), "bench-armed", GINT_TO_POINTER (1));
+      g_signal_connect (clock, "after-paint", G_CALLBACK (bench_first_painted_cb), self);
+    }
 }
 
 /* ---- Construction ---- */
@@ -825,6 +924,9 @@ outreach_jobs_page_init (OutreachJobsPage *self)
                                   GTK_SORT_DESCENDING);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (sorter_changed_cb), self, 0);
+
+  if (g_getenv ("OUTREACH_BENCH_FIRST_FRAME") != NULL)
+    g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
 
   self->row_popover = gtk_popover_menu_new_from_model (self->row_menu);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);
