@@ -307,6 +307,94 @@ test_mailgun (Fixture *f, gconstpointer data)
       outreach_delivery_clear (&results[i]);
     }
 
+  /* personalised: each recipient's own subject, text and HTML travel in
+   * their recipient variables, the form refers to them */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_string_printf (m[i]->subject, "Thank you, Ada %u\r\n", i + 1);
+      g_string_printf (m[i]->text, "Dear Ada %u,\nthank you.", i + 1);
+      g_string_printf (m[i]->html, "<p>Dear Ada %u</p>", i + 1);
+    }
+  g_assert_true (outreach_provider_can_batch (provider, m[0], m[2]));
+  {
+    guint before = f->n_requests;
+    JsonObject *all;
+
+    deliver (provider, m, 3, results);
+    g_assert_cmpuint (f->n_requests, ==, before + 1);
+    g_assert_cmpuint (form_count (f->body, "to"), ==, 3);
+    g_assert_cmpuint (form_count (f->body, "subject"), ==, 1);
+    g_assert_cmpuint (form_count (f->body, "text"), ==, 1);
+    g_assert_cmpuint (form_count (f->body, "html"), ==, 1);
+    value = form_value (f->body, "subject");
+    g_assert_cmpstr (value, ==, "%recipient.subject%");
+    g_clear_pointer (&value, g_free);
+    value = form_value (f->body, "text");
+    g_assert_cmpstr (value, ==, "%recipient.text%");
+    g_clear_pointer (&value, g_free);
+    value = form_value (f->body, "html");
+    g_assert_cmpstr (value, ==, "%recipient.html%");
+    g_clear_pointer (&value, g_free);
+    value = form_value (f->body, "h:X-Message-Id");
+    g_assert_cmpstr (value, ==, "%recipient.send_id%");
+    g_clear_pointer (&value, g_free);
+    value = form_value (f->body, "h:List-Unsubscribe");
+    g_assert_cmpstr (value, ==, "<%recipient.unsubscribe%>");
+    g_clear_pointer (&value, g_free);
+    value = form_value (f->body, "recipient-variables");
+    g_clear_pointer (&variables, json_node_unref);
+    variables = json_from_string (value, NULL);
+    g_clear_pointer (&value, g_free);
+    all = json_node_get_object (variables);
+    g_assert_cmpuint (json_object_get_size (all), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        JsonObject *v = json_object_get_object_member (all, m[i]->address);
+        g_autofree char *subject = g_strdup_printf ("Thank you, Ada %u  ", i + 1);
+        g_autofree char *text = g_strdup_printf ("Dear Ada %u,\nthank you.", i + 1);
+        g_autofree char *html = g_strdup_printf ("<p>Dear Ada %u</p>", i + 1);
+        g_autofree char *unsubscribe = g_strdup_printf ("https://example.org/u?d=%u", i + 1);
+
+        g_assert_nonnull (v);
+        g_assert_cmpuint (json_object_get_size (v), ==, 5);
+        g_assert_cmpstr (json_object_get_string_member (v, "subject"), ==, subject);
+        g_assert_cmpstr (json_object_get_string_member (v, "text"), ==, text);
+        g_assert_cmpstr (json_object_get_string_member (v, "html"), ==, html);
+        g_assert_cmpstr (json_object_get_string_member (v, "send_id"), ==, m[i]->message_id);
+        g_assert_cmpstr (json_object_get_string_member (v, "unsubscribe"), ==, unsubscribe);
+        g_assert_cmpint (results[i].outcome, ==, OUTREACH_DELIVERY_SENT);
+        g_assert_cmpstr (results[i].provider_id, ==, "<20111114174239.25659.5817@samples.mailgun.org>");
+        outreach_delivery_clear (&results[i]);
+      }
+  }
+
+  /* Mailgun's 25 MB: a batch over it is sent in parts, a message over it fails */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SoupMessage) request = NULL;
+    gsize big = 13 * 1000 * 1000;
+
+    for (guint i = 0; i < 2; i++)
+      {
+        g_string_set_size (m[i]->html, big);
+        memset (m[i]->html->str, 'x', big);
+      }
+    request = outreach_provider_build_request (provider, m, 2, &error);
+    g_assert_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_TOO_LARGE);
+    g_assert_null (request);
+    g_clear_error (&error);
+    request = outreach_provider_build_request (provider, m, 1, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (request);
+    g_clear_object (&request);
+    g_string_set_size (m[0]->html, 26 * 1000 * 1000);
+    memset (m[0]->html->str, 'x', m[0]->html->len);
+    request = outreach_provider_build_request (provider, m, 1, &error);
+    g_assert_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_MESSAGE);
+    g_assert_nonnull (strstr (error->message, "ada1@example.org"));
+    g_assert_null (request);
+  }
+
   assert_status_mapping (f, provider, 200, f->response, "{\"message\":\"'to' parameter is not a valid address\"}");
   {
     OutreachMessage *one = make_message (1, TRUE);
@@ -363,6 +451,73 @@ test_sendgrid (Fixture *f, gconstpointer data)
       g_assert_cmpstr (results[i].provider_id, ==, "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0");
       outreach_delivery_clear (&results[i]);
     }
+
+  /* personalised: placeholders in subject and content, each
+   * personalization's substitutions carry that recipient's values */
+  {
+    OutreachMessage *three[3] = { make_message (1, TRUE), make_message (2, TRUE), make_message (3, TRUE) };
+    OutreachDelivery results3[3];
+    g_autoptr (JsonNode) keep3 = NULL;
+    JsonArray *ps;
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_string_printf (three[i]->subject, "Thank you, Ada %u\r\n", i + 1);
+        g_string_printf (three[i]->text, "Dear Ada %u,\nthank you.", i + 1);
+        g_string_printf (three[i]->html, "<p>Dear Ada %u</p>", i + 1);
+      }
+    g_assert_true (outreach_provider_can_batch (provider, three[0], three[1]));
+    deliver (provider, three, 3, results3);
+    body = body_object (f, &keep3);
+    g_assert_cmpstr (json_object_get_string_member (body, "subject"), ==, "-outreach-subject-");
+    content = json_object_get_array_member (body, "content");
+    g_assert_cmpuint (json_array_get_length (content), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (content, 0), "value"), ==, "-outreach-text-");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (content, 1), "value"), ==, "-outreach-html-");
+    ps = json_object_get_array_member (body, "personalizations");
+    g_assert_cmpuint (json_array_get_length (ps), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        JsonObject *pi = json_array_get_object_element (ps, i);
+        JsonObject *sub = json_object_get_object_member (pi, "substitutions");
+        g_autofree char *subject = g_strdup_printf ("Thank you, Ada %u  ", i + 1);
+        g_autofree char *text = g_strdup_printf ("Dear Ada %u,\nthank you.", i + 1);
+        g_autofree char *html = g_strdup_printf ("<p>Dear Ada %u</p>", i + 1);
+        g_autofree char *unsubscribe = g_strdup_printf ("<https://example.org/u?d=%u>", i + 1);
+
+        g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (pi, "to"), 0), "email"),
+                         ==, three[i]->address);
+        g_assert_false (json_object_has_member (pi, "subject"));
+        g_assert_cmpuint (json_object_get_size (sub), ==, 3);
+        g_assert_cmpstr (json_object_get_string_member (sub, "-outreach-subject-"), ==, subject);
+        g_assert_cmpstr (json_object_get_string_member (sub, "-outreach-text-"), ==, text);
+        g_assert_cmpstr (json_object_get_string_member (sub, "-outreach-html-"), ==, html);
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (pi, "custom_args"), "send_id"),
+                         ==, three[i]->message_id);
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (pi, "headers"), "List-Unsubscribe"),
+                         ==, unsubscribe);
+        g_assert_cmpint (results3[i].outcome, ==, OUTREACH_DELIVERY_SENT);
+        g_assert_cmpstr (results3[i].provider_id, ==, "14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0");
+        outreach_delivery_clear (&results3[i]);
+      }
+
+    /* over 10,000 bytes of substitutions: alone, with the content itself */
+    g_string_set_size (three[2]->text, 10001);
+    memset (three[2]->text->str, 'y', 10001);
+    g_assert_false (outreach_provider_can_batch (provider, three[0], three[2]));
+    g_assert_false (outreach_provider_can_batch (provider, three[2], three[0]));
+    g_clear_pointer (&keep3, json_node_unref);
+    deliver (provider, &three[2], 1, results3);
+    body = body_object (f, &keep3);
+    g_assert_cmpstr (json_object_get_string_member (body, "subject"), ==, "Thank you, Ada 3  ");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                       json_object_get_array_member (body, "content"), 0), "value"), ==, three[2]->text->str);
+    g_assert_false (json_object_has_member (json_array_get_object_element (
+                      json_object_get_array_member (body, "personalizations"), 0), "substitutions"));
+    outreach_delivery_clear (&results3[0]);
+    for (guint i = 0; i < 3; i++)
+      outreach_message_free (three[i]);
+  }
 
   /* 429 waits until X-RateLimit-Reset */
   {

@@ -26,6 +26,7 @@ typedef enum
   OUTREACH_PROVIDER_ERROR_INSECURE,  /* plain http:// to a host that is not loopback */
   OUTREACH_PROVIDER_ERROR_MESSAGE,   /* the message cannot go through this provider */
   OUTREACH_PROVIDER_ERROR_FAILED,
+  OUTREACH_PROVIDER_ERROR_TOO_LARGE, /* the batch is over the provider's size limit: send it in parts */
 } OutreachProviderError;
 
 typedef enum

@@ -33,6 +33,7 @@
 #include <libsoup/soup.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <string.h>
 #endif
 
 #include "outreach-job-control.h"
@@ -947,6 +948,19 @@ send_batch (Worker           *w,
   SoupMessage *request = outreach_provider_build_request (w->provider, messages, n, &error);
   InFlight *f;
 
+  if (request == NULL && n > 1 &&
+      g_error_matches (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_TOO_LARGE))
+    {
+      /* over the provider's size limit: two requests of half the batch
+       * each (and so on), down to single messages if need be */
+      guint half = n / 2;
+      OutreachMessage **rest = g_new (OutreachMessage *, n - half);
+
+      memcpy (rest, messages + half, sizeof (OutreachMessage *) * (n - half));
+      send_batch (w, messages, half);
+      send_batch (w, rest, n - half);
+      return;
+    }
   if (request == NULL)
     {
       for (guint i = 0; i < n; i++)

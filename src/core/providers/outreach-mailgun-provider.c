@@ -1,10 +1,14 @@
 /* outreach-mailgun-provider.c — Mailgun Messages API (form-encoded)
  *
- * One call may carry up to 1,000 recipients of the same content:
- * repeated `to` plus `recipient-variables`, from which each recipient's
- * stable send id (v:send_id) and List-Unsubscribe are filled in, so every
- * recipient gets a message of their own. Mailgun answers one id for the
- * whole call; every recipient of it stores that id.
+ * One call may carry up to 1,000 recipients: repeated `to` plus
+ * `recipient-variables`, which carry each recipient's own rendered subject,
+ * text and HTML (the form says `subject=%recipient.subject%` and so on),
+ * stable send id (v:send_id, X-Message-Id) and List-Unsubscribe, so every
+ * recipient gets their personal message. A call stays under Mailgun's
+ * 25 MB limit: a larger batch is refused with
+ * OUTREACH_PROVIDER_ERROR_TOO_LARGE and the runner sends it in parts.
+ * Mailgun answers one id for the whole call; every recipient of it stores
+ * that id.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +28,11 @@ struct _OutreachMailgunProvider
   char *domain_url;
   char *api_key;
 };
+
+/* Mailgun refuses messages over 25 MB (counted uncompressed); the whole
+ * form of a call stays below it, with room for the multipart overhead
+ * Mailgun adds when it builds the messages. */
+#define MAILGUN_MAX_BYTES (24 * 1000 * 1000)
 
 G_DEFINE_FINAL_TYPE (OutreachMailgunProvider, outreach_mailgun_provider, OUTREACH_TYPE_PROVIDER)
 
@@ -89,8 +98,8 @@ outreach_mailgun_provider_can_batch (OutreachProvider      *provider,
                                      const OutreachMessage *first,
                                      const OutreachMessage *candidate)
 {
-  return g_string_equal (first->subject, candidate->subject) &&
-         outreach_message_same_content (first, candidate) &&
+  /* the content is per recipient; the form's fields must be the same */
+  return (first->html != NULL) == (candidate->html != NULL) &&
          (first->unsubscribe_url != NULL) == (candidate->unsubscribe_url != NULL);
 }
 
@@ -116,8 +125,7 @@ outreach_mailgun_provider_build_request (OutreachProvider *provider,
   OutreachMailgunProvider *self = OUTREACH_MAILGUN_PROVIDER (provider);
   g_autoptr (GString) form = g_string_new (NULL);
   g_autofree char *from = mailbox (outreach_provider_get_from_name (provider), outreach_provider_get_from (provider));
-  g_autofree char *subject = outreach_message_header_value (messages[0]->subject->str);
-  g_autoptr (SoupMessage) request = soup_message_new ("POST", self->messages_url);
+  g_autoptr (SoupMessage) request = NULL;
   g_autoptr (GBytes) body = NULL;
   gsize len;
 
@@ -127,15 +135,17 @@ outreach_mailgun_provider_build_request (OutreachProvider *provider,
       g_autofree char *to = mailbox (messages[i]->name, messages[i]->address);
       outreach_form_append (form, "to", to);
     }
-  outreach_form_append (form, "subject", subject);
-  outreach_form_append (form, "text", messages[0]->text->str);
-  if (messages[0]->html != NULL)
-    outreach_form_append (form, "html", messages[0]->html->str);
   if (outreach_provider_get_reply_to (provider) != NULL)
     outreach_form_append (form, "h:Reply-To", outreach_provider_get_reply_to (provider));
 
   if (n == 1)
     {
+      g_autofree char *subject = outreach_message_header_value (messages[0]->subject->str);
+
+      outreach_form_append (form, "subject", subject);
+      outreach_form_append (form, "text", messages[0]->text->str);
+      if (messages[0]->html != NULL)
+        outreach_form_append (form, "html", messages[0]->html->str);
       outreach_form_append (form, "v:send_id", messages[0]->message_id);
       outreach_form_append (form, "h:X-Message-Id", messages[0]->message_id);
       if (messages[0]->unsubscribe_url != NULL)
@@ -155,10 +165,21 @@ outreach_mailgun_provider_build_request (OutreachProvider *provider,
       json_builder_begin_object (builder);
       for (guint i = 0; i < n; i++)
         {
+          g_autofree char *subject = outreach_message_header_value (messages[i]->subject->str);
+
           json_builder_set_member_name (builder, messages[i]->address);
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "send_id");
           json_builder_add_string_value (builder, messages[i]->message_id);
+          json_builder_set_member_name (builder, "subject");
+          json_builder_add_string_value (builder, subject);
+          json_builder_set_member_name (builder, "text");
+          json_builder_add_string_value (builder, messages[i]->text->str);
+          if (messages[i]->html != NULL)
+            {
+              json_builder_set_member_name (builder, "html");
+              json_builder_add_string_value (builder, messages[i]->html->str);
+            }
           if (messages[i]->unsubscribe_url != NULL)
             {
               g_autofree char *url = outreach_message_header_value (messages[i]->unsubscribe_url);
@@ -170,6 +191,10 @@ outreach_mailgun_provider_build_request (OutreachProvider *provider,
       json_builder_end_object (builder);
       variables = outreach_provider_json_body (builder);
       text = g_strndup (g_bytes_get_data (variables, NULL), g_bytes_get_size (variables));
+      outreach_form_append (form, "subject", "%recipient.subject%");
+      outreach_form_append (form, "text", "%recipient.text%");
+      if (messages[0]->html != NULL)
+        outreach_form_append (form, "html", "%recipient.html%");
       outreach_form_append (form, "recipient-variables", text);
       outreach_form_append (form, "v:send_id", "%recipient.send_id%");
       outreach_form_append (form, "h:X-Message-Id", "%recipient.send_id%");
@@ -180,6 +205,19 @@ outreach_mailgun_provider_build_request (OutreachProvider *provider,
         }
     }
 
+  if (form->len > MAILGUN_MAX_BYTES)
+    {
+      if (n > 1)
+        g_set_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_TOO_LARGE,
+                     _("%u messages together are over Mailgun's 25 MB limit for one request"), n);
+      else
+        g_set_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_MESSAGE,
+                     _("The message to %s is over Mailgun's 25 MB limit; make it smaller"),
+                     messages[0]->address);
+      return NULL;
+    }
+
+  request = soup_message_new ("POST", self->messages_url);
   len = form->len;
   body = g_bytes_new_take (g_string_free (g_steal_pointer (&form), FALSE), len);
   outreach_provider_set_basic_auth (request, "api", self->api_key);

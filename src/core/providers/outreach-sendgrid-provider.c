@@ -1,9 +1,14 @@
 /* outreach-sendgrid-provider.c — SendGrid v3 Mail Send (JSON)
  *
- * Recipients with the same body go in one request, one personalization
- * each (up to 1,000) with their own subject, List-Unsubscribe, X-Message-Id
- * and custom_args.send_id. SendGrid answers 202 with an empty body and
- * the id in the X-Message-Id response header, for the whole request.
+ * Up to 1,000 recipients go in one request, one personalization each,
+ * with their own List-Unsubscribe, X-Message-Id and custom_args.send_id;
+ * the message's subject and content are placeholders that each
+ * personalization's `substitutions` replace with that recipient's rendered
+ * subject, text and HTML. SendGrid allows 10,000 bytes of substitutions
+ * per personalization: a recipient whose message is larger goes alone, in
+ * a request with the content itself. SendGrid answers 202 with an empty
+ * body and the id in the X-Message-Id response header, for the whole
+ * request; every recipient of it stores that id.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -64,12 +69,49 @@ outreach_sendgrid_provider_get_max_batch (OutreachProvider *provider)
   return 1000;
 }
 
+/* The placeholders of a batch, and the limit on a personalization's
+ * substitutions (keys and values, in bytes). */
+#define SUBJECT_KEY "-outreach-subject-"
+#define TEXT_KEY "-outreach-text-"
+#define HTML_KEY "-outreach-html-"
+#define MAX_SUBSTITUTIONS 10000
+
+static char *
+clean_subject (const OutreachMessage *message)
+{
+  return outreach_message_header_value (message->subject->str);
+}
+
+static gsize
+substitutions_size (const OutreachMessage *message)
+{
+  g_autofree char *subject = clean_subject (message);
+
+  return strlen (SUBJECT_KEY) + strlen (subject) + strlen (TEXT_KEY) + message->text->len +
+         (message->html != NULL ? strlen (HTML_KEY) + message->html->len : 0);
+}
+
 static gboolean
 outreach_sendgrid_provider_can_batch (OutreachProvider      *provider,
                                       const OutreachMessage *first,
                                       const OutreachMessage *candidate)
 {
-  return outreach_message_same_content (first, candidate);
+  return (first->html != NULL) == (candidate->html != NULL) &&
+         substitutions_size (first) <= MAX_SUBSTITUTIONS &&
+         substitutions_size (candidate) <= MAX_SUBSTITUTIONS;
+}
+
+static void
+add_content (JsonBuilder *builder,
+             const char  *type,
+             const char  *value)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_string_value (builder, value);
+  json_builder_end_object (builder);
 }
 
 static void
@@ -106,15 +148,28 @@ outreach_sendgrid_provider_build_request (OutreachProvider *provider,
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *subject = outreach_message_header_value (messages[i]->subject->str);
-
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "to");
       json_builder_begin_array (builder);
       add_email (builder, messages[i]->address, messages[i]->name);
       json_builder_end_array (builder);
-      json_builder_set_member_name (builder, "subject");
-      json_builder_add_string_value (builder, subject);
+      if (n > 1)
+        {
+          g_autofree char *subject = clean_subject (messages[i]);
+
+          json_builder_set_member_name (builder, "substitutions");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, SUBJECT_KEY);
+          json_builder_add_string_value (builder, subject);
+          json_builder_set_member_name (builder, TEXT_KEY);
+          json_builder_add_string_value (builder, messages[i]->text->str);
+          if (messages[i]->html != NULL)
+            {
+              json_builder_set_member_name (builder, HTML_KEY);
+              json_builder_add_string_value (builder, messages[i]->html->str);
+            }
+          json_builder_end_object (builder);
+        }
       json_builder_set_member_name (builder, "headers");
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "X-Message-Id");
@@ -145,24 +200,19 @@ outreach_sendgrid_provider_build_request (OutreachProvider *provider,
       json_builder_set_member_name (builder, "reply_to");
       add_email (builder, outreach_provider_get_reply_to (provider), NULL);
     }
+  /* one request, one message: the content itself; a batch: placeholders */
+  {
+    g_autofree char *subject = n == 1 ? clean_subject (messages[0]) : g_strdup (SUBJECT_KEY);
+
+    json_builder_set_member_name (builder, "subject");
+    json_builder_add_string_value (builder, subject);
+  }
   /* text/plain must come before text/html */
   json_builder_set_member_name (builder, "content");
   json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "text/plain");
-  json_builder_set_member_name (builder, "value");
-  json_builder_add_string_value (builder, messages[0]->text->str);
-  json_builder_end_object (builder);
+  add_content (builder, "text/plain", n == 1 ? messages[0]->text->str : TEXT_KEY);
   if (messages[0]->html != NULL)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "text/html");
-      json_builder_set_member_name (builder, "value");
-      json_builder_add_string_value (builder, messages[0]->html->str);
-      json_builder_end_object (builder);
-    }
+    add_content (builder, "text/html", n == 1 ? messages[0]->html->str : HTML_KEY);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
