@@ -655,42 +655,56 @@ write_extra (OutreachMergeFieldsBuilder *self,
     }
 }
 
-/**
- * outreach_merge_fields_builder_write_json:
- * @row: a row whose columns from @first_column on are
- *   OUTREACH_MERGE_FIELDS_DONOR_COLUMNS
- * @out: where the JSON text is appended
- *
- * Appends the donor's merge fields as JSON text, the same text
- * json_generator_to_data writes for outreach_merge_fields_builder_build's
- * object, without building it: a job snapshots a hundred thousand donors.
- */
-void
-outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
-                                          sqlite3_stmt               *row,
-                                          int                         first_column,
-                                          GString                    *out)
+/* The donor's columns, from a row or from an SQL function's arguments. */
+typedef struct
+{
+  sqlite3_stmt *row;
+  int first;
+  sqlite3_value **values;
+} Columns;
+
+static inline gint64
+column_int64 (const Columns *c,
+              int            i)
+{
+  return c->values != NULL ? sqlite3_value_int64 (c->values[i]) : sqlite3_column_int64 (c->row, c->first + i);
+}
+
+static inline const char *
+column_text (const Columns *c,
+             int            i)
+{
+  return (const char *) (c->values != NULL ? sqlite3_value_text (c->values[i])
+                                           : sqlite3_column_text (c->row, c->first + i));
+}
+
+static inline int
+column_type (const Columns *c,
+             int            i)
+{
+  return c->values != NULL ? sqlite3_value_type (c->values[i]) : sqlite3_column_type (c->row, c->first + i);
+}
+
+static void
+write_json_columns (OutreachMergeFieldsBuilder *self,
+                    const Columns              *c,
+                    GString                    *out)
 {
   static const char * const text_columns[] = {
     "external_id", "first_name", "last_name", "email", "phone", "street", "city", "region",
     "postal_code", "country",
   };
   g_autoptr (JsonObject) used = NULL;
-  int c = first_column;
   gint64 id;
   const char *tags;
   const char *date;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (row != NULL);
-  g_return_if_fail (out != NULL);
 
   /* Only the fields the unsubscribe link's template looks up go into an
    * object for rendering it; the rest is written straight out. */
   if (self->unsubscribe != NULL)
     used = json_object_new ();
 
-  id = sqlite3_column_int64 (row, c);
+  id = column_int64 (c, 0);
   g_string_append_printf (out, "{\"donor_id\":%" G_GINT64_FORMAT ",\"id\":%" G_GINT64_FORMAT, id, id);
   if (used != NULL)
     {
@@ -701,16 +715,16 @@ outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
     write_string (out,
                   used != NULL && outreach_template_uses_field (self->unsubscribe, text_columns[i])
                     ? used : NULL,
-                  text_columns[i], (const char *) sqlite3_column_text (row, c + 1 + i));
+                  text_columns[i], column_text (c, 1 + i));
 
-  if (sqlite3_column_type (row, c + 11) == SQLITE_NULL)
+  if (column_type (c, 11) == SQLITE_NULL)
     {
       write_string (out, used, "last_gift_amount", "");
       write_string (out, used, "last_gift_amount_formatted", "");
     }
   else
     {
-      gint64 cents = sqlite3_column_int64 (row, c + 11);
+      gint64 cents = column_int64 (c, 11);
       g_autofree char *amount = outreach_merge_fields_format_amount (cents);
       g_autofree char *money = outreach_merge_fields_format_money (cents, self->currency);
 
@@ -718,11 +732,11 @@ outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
       write_string (out, used, "last_gift_amount_formatted", money);
     }
 
-  date = (const char *) sqlite3_column_text (row, c + 12);
+  date = column_text (c, 12);
   write_string (out, used, "last_gift_date", date);
   write_string (out, used, "last_gift_date_long", lookup_date_long (self, date));
 
-  tags = (const char *) sqlite3_column_text (row, c + 13);
+  tags = column_text (c, 13);
   g_string_append (out, ",\"tags\":[");
   {
     JsonArray *tag_array = used != NULL ? json_array_new () : NULL;
@@ -752,14 +766,14 @@ outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
       json_object_set_array_member (used, "tags", tag_array);
   }
   {
-    gboolean do_not_contact = sqlite3_column_int (row, c + 14) != 0;
+    gboolean do_not_contact = column_int64 (c, 14) != 0;
 
     g_string_append (out, do_not_contact ? ",\"do_not_contact\":true" : ",\"do_not_contact\":false");
     if (used != NULL)
       json_object_set_boolean_member (used, "do_not_contact", do_not_contact);
   }
 
-  write_extra (self, out, used, (const char *) sqlite3_column_text (row, c + 15));
+  write_extra (self, out, used, column_text (c, 15));
   g_string_append (out, self->organisation_json);
 
   g_string_append (out, ",\"unsubscribe_url\":");
@@ -775,6 +789,54 @@ outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
     append_json_string (out, json_object_get_string_member (self->organisation, "unsubscribe_url"));
   g_string_append (out, self->organisation_json_after);
   g_string_append_c (out, '}');
+}
+
+
+/**
+ * outreach_merge_fields_builder_write_json:
+ * @row: a row whose columns from @first_column on are
+ *   OUTREACH_MERGE_FIELDS_DONOR_COLUMNS
+ * @out: where the JSON text is appended
+ *
+ * Appends the donor's merge fields as JSON text, the same text
+ * json_generator_to_data writes for outreach_merge_fields_builder_build's
+ * object, without building it: a job snapshots a hundred thousand donors.
+ */
+void
+outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder *self,
+                                          sqlite3_stmt               *row,
+                                          int                         first_column,
+                                          GString                    *out)
+{
+  Columns c = { row, first_column, NULL };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (row != NULL);
+  g_return_if_fail (out != NULL);
+
+  write_json_columns (self, &c, out);
+}
+
+/**
+ * outreach_merge_fields_builder_write_json_values:
+ * @values: OUTREACH_MERGE_FIELDS_N_DONOR_COLUMNS values, the columns of
+ *   OUTREACH_MERGE_FIELDS_DONOR_COLUMNS (an SQL function's arguments)
+ *
+ * The same as write_json, for a function called by SQLite for each row of
+ * an INSERT … SELECT.
+ */
+void
+outreach_merge_fields_builder_write_json_values (OutreachMergeFieldsBuilder *self,
+                                                 sqlite3_value             **values,
+                                                 GString                    *out)
+{
+  Columns c = { NULL, 0, values };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (values != NULL);
+  g_return_if_fail (out != NULL);
+
+  write_json_columns (self, &c, out);
 }
 
 /**

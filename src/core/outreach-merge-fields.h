@@ -95,6 +95,10 @@ void        outreach_merge_fields_builder_write_json (OutreachMergeFieldsBuilder
                                                       sqlite3_stmt               *row,
                                                       int                         first_column,
                                                       GString                    *out);
+/* The same from an SQL function's arguments (the donor columns, in order). */
+void        outreach_merge_fields_builder_write_json_values (OutreachMergeFieldsBuilder *self,
+                                                             sqlite3_value             **values,
+                                                             GString                    *out);
 /* The organisation's fields alone (no donor): for a preview without donors. */
 JsonObject *outreach_merge_fields_builder_build_organisation (OutreachMergeFieldsBuilder *self);
 void        outreach_merge_fields_builder_free     (OutreachMergeFieldsBuilder *self);
