@@ -36,7 +36,161 @@ typedef struct
   OutreachJobStatus final_status;
   guint progress_signals;
   GArray *arrivals;        /* gint64 monotonic µs of each request */
+  GArray *batch_sizes;     /* guint: recipients of each Mailgun / SendGrid request */
+  gsize padding;           /* bytes of 'x' the job's HTML carries after the greeting */
 } Fixture;
+
+static char *ada7_name;  /* ada7's first name, when a test changed it */
+
+/* The first name create_job's donors have, from their address. */
+static char *
+first_name_of (const char *address)
+{
+  g_autofree char *local = g_strndup (address, strcspn (address, "@"));
+
+  if (ada7_name != NULL && g_str_equal (local, "ada7"))
+    return g_strdup (ada7_name);
+  return g_strdup_printf ("A%s", local + 1);
+}
+
+static void
+check_rendered (Fixture *f, const char *address, const char *subject, const char *text, const char *html)
+{
+  g_autofree char *first = first_name_of (address);
+  g_autofree char *want_subject = g_strdup_printf ("Thank you, %s", first);
+  g_autofree char *want_text = g_strdup_printf ("Dear %s,\nthank you.", first);
+  g_autofree char *want_html = g_strdup_printf ("<p>Dear %s</p>", first);
+
+  g_assert_cmpstr (subject, ==, want_subject);
+  g_assert_cmpstr (text, ==, want_text);
+  g_assert_true (g_str_has_prefix (html, want_html));
+  g_assert_cmpuint (strlen (html), ==, strlen (want_html) + f->padding);
+}
+
+/* Mailgun's Messages API: checks the exact batch, answers one id for it. */
+static void
+mailgun_fake (Fixture *f, SoupServerMessage *msg, GBytes *bytes)
+{
+  g_autofree char *form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_auto (GStrv) pairs = g_strsplit (form, "&", -1);
+  g_autoptr (GHashTable) fields = soup_form_decode (form);
+  g_autoptr (GPtrArray) to = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *answer = NULL;
+  guint n;
+
+  g_assert_cmpstr (soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization"),
+                   ==, "Basic YXBpOmtleS10ZXN0");  /* api:key-test */
+  if (g_bytes_get_size (bytes) > 25 * 1000 * 1000)
+    {
+      soup_server_message_set_status (msg, 413, NULL);
+      return;
+    }
+  for (guint i = 0; pairs[i] != NULL; i++)
+    if (g_str_has_prefix (pairs[i], "to="))
+      to = (g_ptr_array_add (to, g_uri_unescape_string (pairs[i] + 3, NULL)), to);
+  n = to->len;
+  g_array_append_val (f->batch_sizes, n);
+  if (n == 1)
+    {
+      const char *id = g_hash_table_lookup (fields, "v:send_id");
+      g_autofree char *address = g_strdup (strchr (to->pdata[0], '<') + 1);
+      *strchr (address, '>') = '\0';
+      check_rendered (f, address, g_hash_table_lookup (fields, "subject"), g_hash_table_lookup (fields, "text"),
+                      g_hash_table_lookup (fields, "html"));
+      g_assert_cmpstr (g_hash_table_lookup (fields, "h:X-Message-Id"), ==, id);
+      g_hash_table_insert (f->seen, g_strdup (id), GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (f->seen, id)) + 1));
+    }
+  else
+    {
+      g_autoptr (JsonNode) root = json_from_string (g_hash_table_lookup (fields, "recipient-variables"), NULL);
+      JsonObject *all = json_node_get_object (root);
+
+      g_assert_cmpstr (g_hash_table_lookup (fields, "subject"), ==, "%recipient.subject%");
+      g_assert_cmpstr (g_hash_table_lookup (fields, "text"), ==, "%recipient.text%");
+      g_assert_cmpstr (g_hash_table_lookup (fields, "html"), ==, "%recipient.html%");
+      g_assert_cmpstr (g_hash_table_lookup (fields, "v:send_id"), ==, "%recipient.send_id%");
+      g_assert_cmpstr (g_hash_table_lookup (fields, "h:X-Message-Id"), ==, "%recipient.send_id%");
+      g_assert_cmpstr (g_hash_table_lookup (fields, "h:List-Unsubscribe"), ==, "<%recipient.unsubscribe%>");
+      g_assert_cmpstr (g_hash_table_lookup (fields, "h:List-Unsubscribe-Post"), ==, "List-Unsubscribe=One-Click");
+      g_assert_cmpuint (json_object_get_size (all), ==, n);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *address = g_strdup (strchr (to->pdata[i], '<') + 1);
+          JsonObject *v;
+          const char *id;
+
+          *strchr (address, '>') = '\0';
+          v = json_object_get_object_member (all, address);
+          g_assert_nonnull (v);
+          check_rendered (f, address, json_object_get_string_member (v, "subject"),
+                          json_object_get_string_member (v, "text"), json_object_get_string_member (v, "html"));
+          g_assert_true (g_str_has_prefix (json_object_get_string_member (v, "unsubscribe"), "https://example.org/u?d="));
+          id = json_object_get_string_member (v, "send_id");
+          g_hash_table_insert (f->seen, g_strdup (id), GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (f->seen, id)) + 1));
+        }
+    }
+  answer = g_strdup_printf ("{\"id\":\"<batch-%u@mg.example.org>\",\"message\":\"Queued. Thank you.\"}", f->requests);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
+}
+
+/* SendGrid's Mail Send: checks the exact batch, answers 202 and one id. */
+static void
+sendgrid_fake (Fixture *f, SoupServerMessage *msg, GBytes *bytes)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr (JsonNode) root = json_from_string (text, NULL);
+  JsonObject *body = json_node_get_object (root);
+  JsonArray *ps = json_object_get_array_member (body, "personalizations");
+  JsonArray *content = json_object_get_array_member (body, "content");
+  g_autofree char *id = g_strdup_printf ("sg-batch-%u", f->requests);
+  guint n = json_array_get_length (ps);
+
+  g_assert_cmpstr (soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization"),
+                   ==, "Bearer SG.key-test");
+  g_array_append_val (f->batch_sizes, n);
+  g_assert_cmpuint (n, <=, 1000);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *p = json_array_get_object_element (ps, i);
+      JsonObject *headers = json_object_get_object_member (p, "headers");
+      const char *address = json_object_get_string_member (json_array_get_object_element (
+                                                             json_object_get_array_member (p, "to"), 0), "email");
+      const char *send_id = json_object_get_string_member (json_object_get_object_member (p, "custom_args"), "send_id");
+
+      g_assert_cmpstr (json_object_get_string_member (headers, "X-Message-Id"), ==, send_id);
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (headers, "List-Unsubscribe"), "<https://example.org/u?d="));
+      g_assert_cmpstr (json_object_get_string_member (headers, "List-Unsubscribe-Post"), ==, "List-Unsubscribe=One-Click");
+      if (n == 1)
+        {
+          g_assert_false (json_object_has_member (p, "substitutions"));
+          check_rendered (f, address, json_object_get_string_member (body, "subject"),
+                          json_object_get_string_member (json_array_get_object_element (content, 0), "value"),
+                          json_object_get_string_member (json_array_get_object_element (content, 1), "value"));
+        }
+      else
+        {
+          JsonObject *sub = json_object_get_object_member (p, "substitutions");
+          gsize size = 0;
+          GList *members = json_object_get_members (sub);
+
+          for (GList *l = members; l != NULL; l = l->next)
+            size += strlen (l->data) + strlen (json_object_get_string_member (sub, l->data));
+          g_list_free (members);
+          g_assert_cmpuint (size, <=, 10000);
+          g_assert_cmpstr (json_object_get_string_member (body, "subject"), ==, "-outreach-subject-");
+          g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (content, 0), "value"), ==, "-outreach-text-");
+          g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (content, 1), "value"), ==, "-outreach-html-");
+          check_rendered (f, address, json_object_get_string_member (sub, "-outreach-subject-"),
+                          json_object_get_string_member (sub, "-outreach-text-"),
+                          json_object_get_string_member (sub, "-outreach-html-"));
+        }
+      g_hash_table_insert (f->seen, g_strdup (send_id),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (f->seen, send_id)) + 1));
+    }
+  soup_message_headers_append (soup_server_message_get_response_headers (msg), "X-Message-Id", id);
+  soup_server_message_set_status (msg, 202, NULL);
+}
 
 static void
 handler (SoupServer        *server,
@@ -93,6 +247,16 @@ handler (SoupServer        *server,
       g_ptr_array_add (f->bodies, g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)));
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer->str, answer->len);
+      return;
+    }
+  if (g_str_equal (path, "/v3/mg.example.org/messages"))
+    {
+      mailgun_fake (f, msg, bytes);
+      return;
+    }
+  if (g_str_equal (path, "/v3/mail/send"))
+    {
+      sendgrid_fake (f, msg, bytes);
       return;
     }
   g_assert_nonnull (id);
@@ -192,6 +356,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->script = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   f->bodies = g_ptr_array_new_with_free_func (g_free);
   f->signatures = g_ptr_array_new_with_free_func (g_free);
+  f->batch_sizes = g_array_new (FALSE, FALSE, sizeof (guint));
 
   f->server = soup_server_new ("server-header", "test", NULL);
   soup_server_add_handler (f->server, NULL, handler, f, NULL);
@@ -221,6 +386,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_ptr_array_unref (f->bodies);
   g_ptr_array_unref (f->signatures);
   g_clear_pointer (&f->arrivals, g_array_unref);
+  g_clear_pointer (&f->batch_sizes, g_array_unref);
   outreach_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db_path);
@@ -235,6 +401,7 @@ create_job (Fixture *f, const char *account)
   g_autoptr (GError) error = NULL;
   OutreachJobSpec spec = { 0 };
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM accounts WHERE name = '%s'", account);
+  g_autofree char *padded_html = NULL;
   gint64 id;
 
   spec.name = "Spring appeal";
@@ -242,7 +409,15 @@ create_job (Fixture *f, const char *account)
   spec.select = OUTREACH_JOB_SELECT_ALL;
   spec.subject = "Thank you, {{first_name}}";
   spec.text = "Dear {{first_name}},\nthank you.";
-  spec.html = "<p>Dear {{first_name}}</p>";
+  if (f->padding > 0)
+    {
+      g_autoptr (GString) html = g_string_new ("<p>Dear {{first_name}}</p>");
+      for (gsize i = 0; i < f->padding; i++)
+        g_string_append_c (html, 'x');
+      spec.html = padded_html = g_string_free (g_steal_pointer (&html), FALSE);
+    }
+  else
+    spec.html = "<p>Dear {{first_name}}</p>";
   spec.max_attempts = max_attempts;
   id = outreach_job_create (f->store, &spec, &error);
   g_assert_no_error (error);
@@ -855,6 +1030,130 @@ test_429_slows_unlimited_account (Fixture *f, gconstpointer data)
   assert_counters_match (f);
 }
 
+static void
+add_http_account (Fixture *f, const char *name, const char *kind, const char *extra)
+{
+  g_autofree char *base = g_strndup (f->url, strlen (f->url) - 1);  /* no trailing slash */
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (name, kind, settings, concurrency, created_at, updated_at)"
+                                          " VALUES ('%s', '%s', json_object ('from', 'office@example.org',"
+                                          " 'base_url', '%s'%s), 4, 1, 1)", name, kind, base, extra);
+  exec (f, sql);
+}
+
+/* Every recipient stores the id of the request that carried them, and
+ * each request's recipients share it. */
+static void
+assert_batch_ids (Fixture *f, guint n_recipients)
+{
+  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE state = 'sent'"
+                                 " AND provider_message_id IS NOT NULL"), ==, n_recipients);
+  g_assert_cmpint (query_int (f, "SELECT count(DISTINCT provider_message_id) FROM job_recipients"), ==, f->requests);
+  for (guint i = 0; i < f->batch_sizes->len; i++)
+    {
+      g_autofree char *q = g_strdup_printf ("SELECT count(*) FROM job_recipients WHERE provider_message_id"
+                                            " IN ('<batch-%u@mg.example.org>', 'sg-batch-%u')", i + 1, i + 1);
+      g_assert_cmpint (query_int (f, q), ==, g_array_index (f->batch_sizes, guint, i));
+    }
+}
+
+static void
+test_mailgun_personal_batches (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+  guint largest = 0;
+
+  add_donors (f, 1200);
+  add_http_account (f, "Gun", "mailgun", ", 'domain', 'mg.example.org'");
+  g_setenv ("OUTREACH_SECRET_GUN", "key-test", TRUE);
+  id = create_job (f, "Gun");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_unsetenv ("OUTREACH_SECRET_GUN");
+
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 1200);
+  g_assert_cmpuint (g_hash_table_size (f->seen), ==, 1200);
+  for (guint i = 0; i < f->batch_sizes->len; i++)
+    largest = MAX (largest, g_array_index (f->batch_sizes, guint, i));
+  /* real batches of personal messages, far fewer requests than recipients */
+  g_assert_cmpuint (largest, >=, 32);
+  g_assert_cmpuint (largest, <=, 1000);
+  g_assert_cmpuint (f->requests, <=, 100);
+  assert_batch_ids (f, 1200);
+  assert_counters_match (f);
+}
+
+static void
+test_mailgun_batch_size_limit (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+
+  /* 100 messages of 1 MB each: no request may pass 25 MB (the fake
+   * answers 413 as Mailgun does), so batches are split to fit */
+  f->padding = 1000 * 1000;
+  add_donors (f, 100);
+  add_http_account (f, "Gun", "mailgun", ", 'domain', 'mg.example.org'");
+  g_setenv ("OUTREACH_SECRET_GUN", "key-test", TRUE);
+  id = create_job (f, "Gun");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_unsetenv ("OUTREACH_SECRET_GUN");
+
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 100);
+  g_assert_cmpuint (g_hash_table_size (f->seen), ==, 100);
+  g_assert_cmpuint (f->requests, <=, 50);
+  for (guint i = 0; i < f->batch_sizes->len; i++)
+    {
+      g_test_message ("request %u: %u recipients", i + 1, g_array_index (f->batch_sizes, guint, i));
+      g_assert_cmpuint (g_array_index (f->batch_sizes, guint, i), <=, 24);
+    }
+  assert_batch_ids (f, 100);
+  assert_counters_match (f);
+}
+
+static void
+test_sendgrid_personal_batches (Fixture *f, gconstpointer data)
+{
+  gint64 id;
+  guint largest = 0;
+
+  add_donors (f, 600);
+  /* ada7's name makes her message larger than a personalization's
+   * 10,000 bytes of substitutions: she goes in a request of her own */
+  {
+    g_autoptr (GString) long_name = g_string_new ("Ada7");
+    while (long_name->len < 6000)
+      g_string_append (long_name, "-Ada7");
+    {
+      g_autofree char *sql = g_strdup_printf ("UPDATE donors SET first_name = '%s' WHERE email = 'ada7@example.org'",
+                                              long_name->str);
+      exec (f, sql);
+      ada7_name = g_strdup (long_name->str);
+    }
+  }
+  add_http_account (f, "Grid", "sendgrid", "");
+  g_setenv ("OUTREACH_SECRET_GRID", "SG.key-test", TRUE);
+  id = create_job (f, "Grid");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+  g_unsetenv ("OUTREACH_SECRET_GRID");
+
+  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 600);
+  g_assert_cmpuint (g_hash_table_size (f->seen), ==, 600);
+  for (guint i = 0; i < f->batch_sizes->len; i++)
+    largest = MAX (largest, g_array_index (f->batch_sizes, guint, i));
+  g_assert_cmpuint (largest, >=, 32);
+  g_assert_cmpuint (f->requests, <=, 60);
+  /* ada7 alone */
+  {
+    g_autofree char *q = NULL;
+    gint64 alone = query_int (f, "SELECT count(*) FROM job_recipients r WHERE address = 'ada7@example.org'"
+                                 " AND (SELECT count(*) FROM job_recipients o"
+                                 "      WHERE o.provider_message_id = r.provider_message_id) = 1");
+    g_assert_cmpint (alone, ==, 1);
+    (void) q;
+  }
+  assert_batch_ids (f, 600);
+  assert_counters_match (f);
+  g_clear_pointer (&ada7_name, g_free);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -879,6 +1178,9 @@ main (int argc, char **argv)
   ADD ("5xx-in-row-fail-job", test_5xx_in_row_fail_job);
   ADD ("missing-account-fails-job", test_missing_account_fails_job);
   ADD ("429-slows-unlimited-account", test_429_slows_unlimited_account);
+  ADD ("mailgun-personal-batches", test_mailgun_personal_batches);
+  ADD ("mailgun-batch-size-limit", test_mailgun_batch_size_limit);
+  ADD ("sendgrid-personal-batches", test_sendgrid_personal_batches);
   g_test_add_func ("/outreach/runner/token-bucket", test_token_bucket);
 #undef ADD
 
