@@ -682,12 +682,13 @@ collect_field_names (Compiled   *compiled,
     }
 }
 
-/* The first two bytes only: no strlen for the members a render walks;
- * names that share them are told apart by strcmp, which stops early. */
+/* The length, the first and the last byte: names that share all three
+ * are rare, so one comparison nearly always settles it. */
 static inline guint
-slot_key_hash (const char *key)
+slot_key_hash (const char *key,
+               gsize       len)
 {
-  return (guint) (guchar) key[0] * 31 + (guchar) (key[0] != '\0' ? key[1] : 0);
+  return ((guint) len * 31 + (guchar) key[0]) * 31 + (guchar) key[len - 1];
 }
 
 static void
@@ -701,7 +702,7 @@ build_slot_table (OutreachTemplate *self)
   for (guint slot = 0; slot < self->n_slots; slot++)
     {
       gsize len = strlen (self->slot_names[slot]);
-      guint h = slot_key_hash (self->slot_names[slot]) & self->slot_table_mask;
+      guint h = slot_key_hash (self->slot_names[slot], len) & self->slot_table_mask;
 
       /* names longer than 255 bytes are left to the plain look-up */
       if (len > 255)
@@ -717,19 +718,17 @@ static inline guint
 find_slot (OutreachTemplate *self,
            const char       *key)
 {
-  guint h = slot_key_hash (key) & self->slot_table_mask;
+  gsize len = strlen (key);
+  guint h;
 
+  if (len == 0 || len > 255)
+    return NO_SLOT;
+  h = slot_key_hash (key, len) & self->slot_table_mask;
   while (self->slot_table[h] != 0)
     {
       guint slot = self->slot_table[h] - 1;
 
-      const char *a = self->slot_names[slot];
-      const char *b = key;
-
-      /* inline: names are short, and a libc call costs more than the loop */
-      while (*a != '\0' && *a == *b)
-        a++, b++;
-      if (*a == *b)
+      if (self->slot_name_lens[slot] == len && memcmp (self->slot_names[slot], key, len) == 0)
         return slot;
       h = (h + 1) & self->slot_table_mask;
     }
@@ -1432,6 +1431,13 @@ static void render_range (RenderState    *state,
 static gboolean
 enter (RenderState *state)
 {
+  /* the output limit is checked where output can multiply: at each
+   * section, list item and partial */
+  if (G_UNLIKELY (state->out->len > state->out_limit))
+    {
+      state->too_large = state->stop = TRUE;
+      return FALSE;
+    }
   if (state->depth >= OUTREACH_TEMPLATE_MAX_DEPTH * 2 || state->n_stack >= MAX_CONTEXT)
     {
       state->too_deep = state->stop = TRUE;
@@ -1451,6 +1457,11 @@ render_section_with (RenderState    *state,
   if (state->n_stack >= MAX_CONTEXT)
     {
       state->too_deep = state->stop = TRUE;
+      return;
+    }
+  if (G_UNLIKELY (state->out->len > state->out_limit))
+    {
+      state->too_large = state->stop = TRUE;
       return;
     }
   if (JSON_NODE_HOLDS_OBJECT (context))
@@ -1479,8 +1490,7 @@ render_range (RenderState    *state,
     {
       const Node *node = &nodes[i];
 
-      if (G_UNLIKELY (++state->steps > OUTREACH_TEMPLATE_MAX_STEPS
-                      || state->out->len > state->out_limit))
+      if (G_UNLIKELY (++state->steps > OUTREACH_TEMPLATE_MAX_STEPS))
         {
           state->too_large = state->stop = TRUE;
           break;
