@@ -492,6 +492,16 @@ test_create_for_ids (Fixture       *f,
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
   sqlite3_reset (stmt);
 
+  /* The message, written after the recipients, is the one asked for. */
+  stmt = outreach_store_prepare (f->store,
+                                 "SELECT subject = 'S' AND text_body = 'T' AND html_body IS NULL"
+                                 " AND json_extract (params, '$.max_attempts') = 8 AND status = 'queued'"
+                                 " FROM jobs WHERE id = ?", &error);
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_reset (stmt);
+
   /* The CLI's selections are unchanged: a tag after a choice. */
   spec.select = OUTREACH_JOB_SELECT_TAG;
   spec.select_text = "board";
@@ -503,6 +513,20 @@ test_create_for_ids (Fixture       *f,
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);  /* 1 and 3 (4 shares 3's address) */
   sqlite3_reset (stmt);
+
+  /* A long HTML body is stored whole. */
+  {
+    g_autofree char *html = g_strnfill (100000, 'h');
+
+    spec.html = html;
+    job_id = outreach_job_create (f->store, &spec, &error);
+    g_assert_no_error (error);
+    stmt = outreach_store_prepare (f->store, "SELECT length (html_body) FROM jobs WHERE id = ?", &error);
+    sqlite3_bind_int64 (stmt, 1, job_id);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 100000);
+    sqlite3_reset (stmt);
+  }
 }
 
 int

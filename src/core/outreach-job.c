@@ -279,11 +279,12 @@ outreach_job_create (OutreachStore         *store,
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 3, spec->priority);
   sqlite3_bind_int64 (stmt, 4, spec->account_id);
-  sqlite3_bind_text (stmt, 5, spec->subject != NULL ? spec->subject : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, spec->text != NULL ? spec->text : "", -1, SQLITE_STATIC);
-  if (spec->html != NULL)
-    sqlite3_bind_text (stmt, 7, spec->html, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 8, params, -1, SQLITE_STATIC);
+  /* The message goes in after the recipients: the counting trigger
+   * rewrites the jobs row once per recipient, and a long HTML body in it
+   * would be copied a hundred thousand times. */
+  sqlite3_bind_text (stmt, 5, "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 8, "{}", -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 9, now);
   if (spec->scheduled_at > 0)
     sqlite3_bind_int64 (stmt, 10, spec->scheduled_at);
@@ -379,6 +380,21 @@ outreach_job_create (OutreachStore         *store,
     if (insert == NULL)
       goto fail;
   }
+
+  stmt = outreach_store_prepare (store,
+                                 "UPDATE jobs SET subject = ?, text_body = ?, html_body = ?, params = ?"
+                                 " WHERE id = ?",
+                                 error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, spec->subject != NULL ? spec->subject : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, spec->text != NULL ? spec->text : "", -1, SQLITE_STATIC);
+  if (spec->html != NULL)
+    sqlite3_bind_text (stmt, 3, spec->html, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, params, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, job_id);
+  if (!outreach_store_step_done (store, stmt, error))
+    goto fail;
 
   /* The triggers counted the skipped ones. */
   stmt = outreach_store_prepare (store, "SELECT skipped FROM jobs WHERE id = ?", error);
