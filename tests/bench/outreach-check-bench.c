@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "outreach-template-check.h"
 
@@ -29,6 +30,7 @@ main (int    argc,
   g_autoptr (OutreachStore) store = NULL;
   int runs = argc > 2 ? atoi (argv[2]) : 5;
   double ms[32];
+  double cpu_ms[32];
   gint64 donors = 0;
   guint issues = 0;
 
@@ -47,7 +49,11 @@ main (int    argc,
   for (int r = 0; r < runs; r++)
     {
       gint64 start = g_get_monotonic_time ();
-      g_autoptr (OutreachTemplateCheckReport) report =
+      struct timespec cpu_start, cpu_end;
+      g_autoptr (OutreachTemplateCheckReport) report = NULL;
+
+      clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu_start);
+      report =
         outreach_template_check (store, "Thank you, {{first_name}}!",
                                  "Dear {{first_name}} {{last_name}},\nthank you for your gift of "
                                  "{{last_gift_amount_formatted}} on {{last_gift_date_long}}.\n"
@@ -56,17 +62,25 @@ main (int    argc,
                                  "<a href=\"{{unsubscribe_url}}\">Unsubscribe</a>",
                                  NULL, NULL, TRUE, NULL, &error);
 
+      clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu_end);
+
       if (report == NULL)
         {
           g_printerr ("%s\n", error->message);
           return 3;
         }
       ms[r] = (g_get_monotonic_time () - start) / 1000.0;
+      cpu_ms[r] = (cpu_end.tv_sec - cpu_start.tv_sec) * 1000.0 + (cpu_end.tv_nsec - cpu_start.tv_nsec) / 1e6;
       donors = report->n_donors;
       issues = report->issues->len;
     }
   qsort (ms, runs, sizeof (double), compare_doubles);
-  g_print ("check: donors=%" G_GINT64_FORMAT " issues=%u median_ms=%.0f best_ms=%.0f runs=%d\n",
-           donors, issues, ms[runs / 2], ms[0], runs);
+  qsort (cpu_ms, runs, sizeof (double), compare_doubles);
+  /* cpu_ms: CPU time of all the check's threads, which a shared machine
+   * does not inflate the way it inflates the wall clock */
+  g_print ("check: donors=%" G_GINT64_FORMAT " issues=%u median_ms=%.0f best_ms=%.0f "
+           "median_cpu_ms=%.0f threads=%u runs=%d\n",
+           donors, issues, ms[runs / 2], ms[0], cpu_ms[runs / 2],
+           CLAMP (g_get_num_processors (), 1, 4), runs);
   return 0;
 }
