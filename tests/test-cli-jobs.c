@@ -160,7 +160,8 @@ test_export (Fixture *f, gconstpointer data)
   outreach_test_run_cli (&csv, NULL, "--db", f->db, "jobs", "export", "1", csv_path, NULL);
   g_assert_cmpint (csv.exit_status, ==, 0);
   g_assert_true (g_file_get_contents (csv_path, &contents, NULL, NULL));
-  g_assert_true (g_str_has_prefix (contents, "donor_id,address,state,attempts,provider_message_id,error,updated_at\n"));
+  g_assert_true (g_str_has_prefix (contents, "donor_id,address,state,attempts,provider_message_id,error,updated_at,"
+                                             "created_at,first_attempt_at,sent_at\n"));
   g_assert_nonnull (strstr (contents, "\n1,ada@example.org,sent,1,"));
   /* suppressed after the job was created: skipped, with the reason */
   g_assert_nonnull (strstr (contents, "\n3,cy@example.org,skipped,0,,The address is on the suppression list (bounced),"));

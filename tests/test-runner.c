@@ -11,6 +11,7 @@
 
 #include "outreach-job.h"
 #include "outreach-job-control.h"
+#include "outreach-job-export.h"
 #include "outreach-runner.h"
 #include "outreach-test-util.h"
 #include "outreach-token-bucket.h"
@@ -1154,6 +1155,76 @@ test_sendgrid_personal_batches (Fixture *f, gconstpointer data)
   g_clear_pointer (&ada7_name, g_free);
 }
 
+static gint64
+parse_time (const char *text)
+{
+  g_autoptr (GDateTime) time = NULL;
+
+  g_assert_true (g_str_has_suffix (text, "Z"));
+  time = g_date_time_new_from_iso8601 (text, NULL);
+  g_assert_nonnull (time);
+  return g_date_time_to_unix (time);
+}
+
+static void
+test_export_times (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "results.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  gint64 created, id;
+  guint rows = 0;
+
+  add_donors (f, 3);
+  /* ada1 waits a second (503, Retry-After: 1) before she is sent; ada3 is
+   * suppressed after the job was created: never attempted */
+  g_hash_table_insert (f->script, g_strdup ("ada1@example.org#1"), GUINT_TO_POINTER (503));
+  id = create_job (f, "Hook");
+  exec (f, "UPDATE jobs SET created_at = created_at - 60");
+  exec (f, "INSERT INTO suppressions (address, reason, created_at) VALUES ('ada3@example.org', 'manual', 1)");
+  created = query_int (f, "SELECT created_at FROM jobs");
+  g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
+
+  g_assert_true (outreach_job_export (f->store, id, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "donor_id,address,state,attempts,provider_message_id,error,"
+                                 "updated_at,created_at,first_attempt_at,sent_at");
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto (GStrv) cells = g_strsplit (lines[i], ",", -1);
+      gint64 updated, first, sent;
+
+      g_assert_cmpuint (g_strv_length (cells), ==, 10);
+      rows++;
+      updated = parse_time (cells[6]);
+      g_assert_cmpint (parse_time (cells[7]), ==, created);
+      if (g_str_equal (cells[1], "ada3@example.org"))
+        {
+          g_assert_cmpstr (cells[2], ==, "skipped");
+          g_assert_cmpstr (cells[8], ==, "");  /* never attempted, never sent */
+          g_assert_cmpstr (cells[9], ==, "");
+          continue;
+        }
+      g_assert_cmpstr (cells[2], ==, "sent");
+      first = parse_time (cells[8]);
+      sent = parse_time (cells[9]);
+      g_assert_cmpint (sent, ==, updated);
+      g_assert_cmpint (created, <, first);
+      g_assert_cmpint (first, <=, sent);
+      g_assert_cmpint (sent, <=, g_get_real_time () / G_USEC_PER_SEC);
+      if (g_str_equal (cells[1], "ada1@example.org"))
+        {
+          /* the first attempt stays the first: the second came a second later */
+          g_assert_cmpstr (cells[3], ==, "2");
+          g_assert_cmpint (sent - first, >=, 1);
+        }
+    }
+  g_assert_cmpuint (rows, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1181,6 +1252,7 @@ main (int argc, char **argv)
   ADD ("mailgun-personal-batches", test_mailgun_personal_batches);
   ADD ("mailgun-batch-size-limit", test_mailgun_batch_size_limit);
   ADD ("sendgrid-personal-batches", test_sendgrid_personal_batches);
+  ADD ("export-times", test_export_times);
   g_test_add_func ("/outreach/runner/token-bucket", test_token_bucket);
 #undef ADD
 

@@ -1,7 +1,11 @@
 /* outreach-job-export.c — a job's results as CSV, or a ZIP with the .eml of every sent message
  *
  * The CSV has one row per recipient: donor id, address, state, attempts,
- * provider message id, error, last change (ISO 8601 UTC). A .zip holds
+ * provider message id, error, and times in ISO 8601 UTC: last change,
+ * created (with the job), first attempt, and sent (the last change of a
+ * sent row: nothing changes it after). A time that has not happened is
+ * empty. New columns go at the end, so scripts reading the old ones go on
+ * working. A .zip holds
  * results.csv and, for each sent message, the .eml as it was rendered
  * from the frozen message and the recipient's frozen merge fields.
  * Both are written to a temporary file and renamed: never half a file.
@@ -102,7 +106,8 @@ outreach_job_export (OutreachStore *store,
                      const char    *path,
                      GError       **error)
 {
-  g_autoptr (GString) csv = g_string_new ("donor_id,address,state,attempts,provider_message_id,error,updated_at\n");
+  g_autoptr (GString) csv = g_string_new ("donor_id,address,state,attempts,provider_message_id,"
+                                           "error,updated_at,created_at,first_attempt_at,sent_at\n");
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autofree char *tmp_path = g_strdup_printf ("%s.part", path);
@@ -131,17 +136,17 @@ outreach_job_export (OutreachStore *store,
   sqlite3_reset (stmt);
 
   stmt = outreach_store_prepare (store,
-                                 "SELECT donor_id, address, state, attempts, provider_message_id,"
-                                 " last_error, updated_at, id, merge_data"
-                                 " FROM job_recipients WHERE job_id = ? ORDER BY id",
+                                 "SELECT r.donor_id, r.address, r.state, r.attempts, r.provider_message_id,"
+                                 " r.last_error, r.updated_at, r.id, r.merge_data, j.created_at,"
+                                 " r.first_attempt_at, CASE WHEN r.state = 'sent' THEN r.updated_at END"
+                                 " FROM job_recipients r JOIN jobs j ON j.id = r.job_id"
+                                 " WHERE r.job_id = ? ORDER BY r.id",
                                  error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, job_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 6));
-      g_autofree char *when = g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
       char number[32];
 
       if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
@@ -157,7 +162,20 @@ outreach_job_export (OutreachStore *store,
       csv_field (csv, (const char *) sqlite3_column_text (stmt, 4));
       g_string_append_c (csv, ',');
       csv_field (csv, (const char *) sqlite3_column_text (stmt, 5));
-      g_string_append_printf (csv, ",%s\n", when);
+      /* updated, created, first attempt, sent */
+      for (int column = 6; column <= 11; column++)
+        {
+          if (column == 7 || column == 8)
+            continue;
+          g_string_append_c (csv, ',');
+          if (sqlite3_column_type (stmt, column) != SQLITE_NULL)
+            {
+              g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, column));
+              g_autofree char *when = g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+              g_string_append (csv, when);
+            }
+        }
+      g_string_append_c (csv, '\n');
 
       if (zip && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "sent") == 0)
         {

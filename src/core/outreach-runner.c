@@ -333,7 +333,9 @@ write_results (Worker  *w,
   stmt = outreach_store_prepare (w->store,
                                  "UPDATE job_recipients SET state = ?2, attempts = ?3,"
                                  " next_attempt_at = ?4, provider_message_id = coalesce (?5, provider_message_id),"
-                                 " last_error = ?6, updated_at = ?7"
+                                 " last_error = ?6, updated_at = ?7,"
+                                 /* not sent after all (released, refused): not attempted either */
+                                 " first_attempt_at = CASE WHEN ?3 = 0 THEN NULL ELSE first_attempt_at END"
                                  " WHERE id = ?1 AND state = 'claimed'",
                                  error);
   if (stmt == NULL)
@@ -451,15 +453,18 @@ add_result (Worker *w,
 
 static const char *const claim_sql[] = {
   /* retries that are due first, so they are not starved by new recipients */
-  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3"
+  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3,"
+  " first_attempt_at = coalesce (first_attempt_at, ?3)"
   " WHERE id IN (SELECT id FROM job_recipients WHERE job_id = ?1 AND state = 'retry-wait'"
   "   AND next_attempt_at <= ?3 ORDER BY id LIMIT ?2)"
   " RETURNING id, donor_id, address, merge_data, attempts",
-  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3"
+  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3,"
+  " first_attempt_at = coalesce (first_attempt_at, ?3)"
   " WHERE id IN (SELECT id FROM job_recipients WHERE job_id = ?1 AND state = 'approved'"
   "   ORDER BY id LIMIT ?2)"
   " RETURNING id, donor_id, address, merge_data, attempts",
-  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3"
+  "UPDATE job_recipients SET state = 'claimed', attempts = attempts + 1, updated_at = ?3,"
+  " first_attempt_at = coalesce (first_attempt_at, ?3)"
   " WHERE id IN (SELECT id FROM job_recipients WHERE job_id = ?1 AND state = 'pending'"
   "   ORDER BY id LIMIT ?2)"
   " RETURNING id, donor_id, address, merge_data, attempts",
@@ -507,6 +512,7 @@ skip_suppressed (Worker     *w,
       message = g_strdup_printf (_("The address is on the suppression list (%s)"), reason);
       stmt = outreach_store_prepare (w->store,
                                      "UPDATE job_recipients SET state = 'skipped', attempts = attempts - 1,"
+                                     " first_attempt_at = CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END,"
                                      " last_error = ?2, updated_at = ?3 WHERE id = ?1 AND state = 'claimed'",
                                      error);
       if (stmt == NULL)
