@@ -529,6 +529,43 @@ test_create_for_ids (Fixture       *f,
   }
 }
 
+/* More donors than one chunk of the creation's INSERT (2,048) and not a
+ * multiple of it: every donor with an address once, none twice. */
+static void
+test_create_many (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  OutreachJobSpec spec = { .name = "Many", .account_id = 1, .select = OUTREACH_JOB_SELECT_ALL,
+                           .subject = "S", .text = "T" };
+  sqlite3_stmt *stmt;
+  gint64 job_id;
+
+  outreach_store_exec (f->store,
+    "WITH RECURSIVE c (i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM c WHERE i < 5099)"
+    " INSERT INTO donors (id, first_name, email, phone, created_at, updated_at)"
+    " SELECT i, 'D' || i, CASE WHEN i % 10 = 0 THEN NULL ELSE 'd' || i || '@example.org' END, '+1555' || i, 1, 1"
+    " FROM c", &error);
+  g_assert_no_error (error);
+  job_id = outreach_job_create (f->store, &spec, &error);
+  g_assert_no_error (error);
+
+  stmt = outreach_store_prepare (f->store,
+                                 "SELECT (SELECT total FROM jobs WHERE id = ?1),"
+                                 " (SELECT count (DISTINCT donor_id) FROM job_recipients WHERE job_id = ?1),"
+                                 " (SELECT count (*) FROM donors d WHERE d.email IS NOT NULL AND NOT EXISTS"
+                                 "   (SELECT 1 FROM donors e WHERE e.email = d.email COLLATE NOCASE AND e.id < d.id)),"
+                                 " (SELECT max (donor_id) FROM job_recipients WHERE job_id = ?1)",
+                                 &error);
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, sqlite3_column_int64 (stmt, 2));
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, sqlite3_column_int64 (stmt, 2));
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), >, 4000);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 3), ==, 5099);
+  sqlite3_reset (stmt);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -545,5 +582,7 @@ main (int   argc,
               test_snapshot_text, fixture_tear_down);
   g_test_add ("/outreach/new-job-draft/create-for-ids", Fixture, NULL, fixture_set_up,
               test_create_for_ids, fixture_tear_down);
+  g_test_add ("/outreach/new-job-draft/create-many", Fixture, NULL, fixture_set_up,
+              test_create_many, fixture_tear_down);
   return g_test_run ();
 }

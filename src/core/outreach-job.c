@@ -51,6 +51,8 @@ params_json (const OutreachJobSpec *spec)
                           spec->max_attempts > 0 ? spec->max_attempts : 8);
 }
 
+#define CHUNK_ROWS 2048
+
 /* The reason a donor's address is suppressed, or NULL. */
 #define SUPPRESSION \
   "(SELECT reason FROM suppressions s WHERE s.address = donors.email OR s.address = donors.phone)"
@@ -85,6 +87,7 @@ typedef struct
   gint64 no_address;  /* read before, so progress counts them too */
   gint64 total;
   gint64 done;        /* rows with an address the INSERT read */
+  gint64 last_id;     /* the last donor written */
 } MergeDataContext;
 
 /* outreach_job_merge_data (donor columns…): the donor's merge-data snapshot. */
@@ -99,6 +102,7 @@ merge_data_func (sqlite3_context *context,
   outreach_merge_fields_builder_write_json_values (self->builder, argv, self->text);
   sqlite3_result_text (context, self->text->str, self->text->len, SQLITE_TRANSIENT);
   self->done++;
+  self->last_id = sqlite3_value_int64 (argv[0]);
   if (self->spec->progress != NULL && (self->done & 1023) == 0)
     self->spec->progress (self->done + self->no_address, self->total, self->spec->progress_data);
 }
@@ -334,9 +338,10 @@ outreach_job_create (OutreachStore         *store,
    * donor order, so the first donor with an address keeps it. */
   {
     const char *address = phone ? "donors.phone" : "donors.email";
+    const char *id_column = spec->select == OUTREACH_JOB_SELECT_IDS ? "chosen.id" : "donors.id";
     g_autofree char *sql = NULL;
     g_autofree char *suppressed_reason = g_strdup (_("The address is on the suppression list (%s)"));
-    MergeDataContext context = { builder, merge_data, spec, no_address, total, 0 };
+    MergeDataContext context = { builder, merge_data, spec, no_address, total, 0, G_MININT64 };
     sqlite3 *db = outreach_store_get_db (store);
 
     rc = sqlite3_create_function (db, "outreach_job_merge_data", OUTREACH_MERGE_FIELDS_N_DONOR_COLUMNS,
@@ -355,9 +360,8 @@ outreach_job_create (OutreachStore         *store,
                            " CASE WHEN donors.do_not_contact THEN ?4"
                            "  WHEN " SUPPRESSION " IS NOT NULL THEN replace (?5, '%%s', " SUPPRESSION ") END,"
                            " ?6"
-                           " %s AND %s IS NOT NULL AND %s <> '' ORDER BY %s",
-                           address, selection_sql (spec->select), address, address,
-                           spec->select == OUTREACH_JOB_SELECT_IDS ? "chosen.id" : "donors.id");
+                           " %s AND %s IS NOT NULL AND %s <> '' AND %s > ?7 ORDER BY %s LIMIT ?8",
+                           address, selection_sql (spec->select), address, address, id_column, id_column);
     insert = outreach_store_prepare (store, sql, error);
     if (insert != NULL)
       {
@@ -368,10 +372,24 @@ outreach_job_create (OutreachStore         *store,
         sqlite3_bind_text (insert, 4, _("The donor asked not to be contacted"), -1, SQLITE_STATIC);
         sqlite3_bind_text (insert, 5, suppressed_reason, -1, SQLITE_STATIC);
         sqlite3_bind_int64 (insert, 6, now);
-        if (outreach_store_step_done (store, insert, error))
-          inserted = sqlite3_changes64 (db);
-        else
-          insert = NULL;
+        sqlite3_bind_int (insert, 8, CHUNK_ROWS);
+        /* In chunks: with the counting trigger, SQLite first copies what
+         * the SELECT yields into a temporary table; a chunk of it stays
+         * small and in the cache instead of tens of megabytes. */
+        for (;;)
+          {
+            gint64 before = context.done;
+
+            sqlite3_bind_int64 (insert, 7, context.last_id);
+            if (!outreach_store_step_done (store, insert, error))
+              {
+                insert = NULL;
+                break;
+              }
+            inserted += sqlite3_changes64 (db);
+            if (context.done - before < CHUNK_ROWS)
+              break;
+          }
       }
     done = context.done;
     /* The function points at this frame: gone with it. */
