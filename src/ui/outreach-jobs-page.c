@@ -595,6 +595,18 @@ search_action_cb (GtkWidget  *widget,
   outreach_jobs_page_focus_search (OUTREACH_JOBS_PAGE (widget));
 }
 
+/* Ctrl+F anywhere in the window, while the Jobs page is the one shown. */
+static gboolean
+search_shortcut_cb (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   user_data)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE; /* another page's Ctrl+F */
+  outreach_jobs_page_focus_search (OUTREACH_JOBS_PAGE (widget));
+  return TRUE;
+}
+
 /* ---- Public ---- */
 
 void
@@ -896,8 +908,6 @@ outreach_jobs_page_class_init (OutreachJobsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "jobs.search", NULL, search_action_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "jobs.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "jobs.search",
-                                       NULL);
 
   g_type_ensure (OUTREACH_TYPE_JOB_STATUS_BADGE);
 }
@@ -924,6 +934,17 @@ outreach_jobs_page_init (OutreachJobsPage *self)
                                   GTK_SORT_DESCENDING);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (sorter_changed_cb), self, 0);
+
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                       GTK_SHORTCUT_SCOPE_MANAGED);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f, GDK_CONTROL_MASK),
+                        gtk_callback_action_new (search_shortcut_cb, NULL, NULL)));
+    gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  }
 
   if (g_getenv ("OUTREACH_BENCH_FIRST_FRAME") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
