@@ -924,12 +924,12 @@ outreach_jobs_page_init (OutreachJobsPage *self)
   add_filter_button (self, OUTREACH_JOB_FILTER_CANCELLED, _("Ca_ncelled"));
 
   add_column (self, COLUMN_NAME, _("Name"), TRUE, -1);
-  add_column (self, COLUMN_STATUS, _("Status"), FALSE, 190);
-  add_column (self, COLUMN_PROGRESS, _("Progress"), FALSE, 150);
-  add_column (self, COLUMN_RECIPIENTS, _("Recipients"), FALSE, 130);
-  add_column (self, COLUMN_SENT, _("Sent / Failed"), FALSE, 120);
-  add_column (self, COLUMN_DURATION, _("Duration"), FALSE, 110);
-  add_column (self, COLUMN_CREATED, _("Created"), FALSE, 130);
+  add_column (self, COLUMN_STATUS, _("Status"), FALSE, 195);
+  add_column (self, COLUMN_PROGRESS, _("Progress"), FALSE, 120);
+  add_column (self, COLUMN_RECIPIENTS, _("Recipients"), FALSE, 115);
+  add_column (self, COLUMN_SENT, _("Sent / Failed"), FALSE, 110);
+  add_column (self, COLUMN_DURATION, _("Duration"), FALSE, 100);
+  add_column (self, COLUMN_CREATED, _("Created"), FALSE, 120);
   gtk_column_view_sort_by_column (self->column_view, self->columns[COLUMN_CREATED],
                                   GTK_SORT_DESCENDING);
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
