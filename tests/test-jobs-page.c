@@ -314,6 +314,12 @@ test_bulk_cancel (Fixture       *f,
   /* Two selected: the action bar offers bulk actions. */
   g_assert_true (gtk_action_bar_get_revealed (GTK_ACTION_BAR (find_one (GTK_WIDGET (f->page),
                                                                         GTK_TYPE_ACTION_BAR))));
+  /* The row menu opens from the keyboard (Shift+F10) on the selection. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "jobs.menu", NULL));
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (find_one (GTK_WIDGET (f->page), GTK_TYPE_POPOVER_MENU)));
+  gtk_popover_popdown (GTK_POPOVER (find_one (GTK_WIDGET (f->page), GTK_TYPE_POPOVER_MENU)));
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "jobs.cancel", NULL));
   iterate ();
 

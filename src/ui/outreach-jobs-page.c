@@ -528,7 +528,7 @@ update_actions (OutreachJobsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "jobs.delete",
                                  rows->len > 0);
 
-  gtk_action_bar_set_revealed (self->action_bar, rows->len > 1);
+  gtk_action_bar_set_revealed (self->action_bar, rows->len > 0);
   label = g_strdup_printf (ngettext ("%u job selected", "%u jobs selected", rows->len), rows->len);
   gtk_label_set_label (self->selection_label, label);
 }
@@ -585,6 +585,24 @@ job_action_cb (GtkWidget  *widget,
     g_return_if_reached ();
   outreach_job_actions_run (widget, self->store, action, (const gint64 *) (gpointer) ids->data,
                             ids->len);
+}
+
+/* Shift+F10 or the Menu key: the row menu for the selection, from the keyboard. */
+static void
+menu_action_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  OutreachJobsPage *self = OUTREACH_JOBS_PAGE (widget);
+  graphene_rect_t bounds;
+  GdkRectangle rect = { 24, 24, 1, 1 };
+
+  if (gtk_bitset_is_empty (gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection))))
+    return;
+  if (gtk_widget_compute_bounds (GTK_WIDGET (self->column_view), widget, &bounds))
+    rect = (GdkRectangle) { bounds.origin.x + 24, bounds.origin.y + 24, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->row_popover));
 }
 
 static void
@@ -906,6 +924,9 @@ outreach_jobs_page_class_init (OutreachJobsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "jobs.duplicate", NULL, job_action_cb);
   gtk_widget_class_install_action (widget_class, "jobs.delete", NULL, job_action_cb);
   gtk_widget_class_install_action (widget_class, "jobs.search", NULL, search_action_cb);
+  gtk_widget_class_install_action (widget_class, "jobs.menu", NULL, menu_action_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "jobs.menu", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "jobs.menu", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "jobs.delete", NULL);
 
