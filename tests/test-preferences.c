@@ -48,7 +48,9 @@ row (Fixture    *f,
 
   collect (f->window, ADW_TYPE_PREFERENCES_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
+    /* not the copies the window's search results list makes */
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0 &&
+        gtk_widget_get_ancestor (rows->pdata[i], GTK_TYPE_LIST_VIEW) == NULL)
       return rows->pdata[i];
   g_error ("no row titled “%s”", title);
 }
