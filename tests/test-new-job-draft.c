@@ -7,9 +7,11 @@
 #include <gio/gio.h>
 
 #include "outreach-job-draft.h"
+#include "outreach-job-render.h"
 #include "outreach-job.h"
 #include "outreach-merge-fields.h"
 #include "outreach-settings.h"
+#include "outreach-template-library.h"
 #include "outreach-test-util.h"
 
 typedef struct
@@ -579,6 +581,49 @@ test_create_many (Fixture       *f,
   sqlite3_reset (stmt);
 }
 
+/* A saved template used as a partial ({{> footer}}) goes out with the job,
+ * as it was at launch: editing it afterwards changes no launched job. */
+static void
+test_frozen_partials (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const gint64 chosen[] = { 2 };
+  OutreachJobSpec spec = { .name = "With footer", .account_id = 1,
+                           .select = OUTREACH_JOB_SELECT_IDS, .subject = "Thanks",
+                           .text = "Dear {{first_name}},\n{{> footer}}",
+                           .html = "<p>Dear {{first_name}}</p>{{> footer}}" };
+  g_autoptr (OutreachMessage) message = NULL;
+  g_autoptr (OutreachMessage) again = NULL;
+  gint64 footer, job_id;
+
+  footer = outreach_template_library_save (f->store, 0, "footer", "", "-- Sent with care",
+                                           "<footer>Sent with care</footer>", &error);
+  g_assert_no_error (error);
+
+  g_array_append_vals (ids, chosen, G_N_ELEMENTS (chosen));
+  spec.donor_ids = ids;
+  job_id = outreach_job_create (f->store, &spec, &error);
+  g_assert_no_error (error);
+
+  message = outreach_job_render_recipient (f->store, job_id, "2", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (message->text->str, "-- Sent with care"));
+  g_assert_true (g_str_has_suffix (message->html->str, "<footer>Sent with care</footer>"));
+
+  outreach_template_library_save (f->store, footer, "footer", "", "-- Changed later", NULL, &error);
+  g_assert_no_error (error);
+  again = outreach_job_render_recipient (f->store, job_id, "2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->text->str, ==, message->text->str);
+
+  /* An unknown partial is refused at creation, not at sending. */
+  spec.text = "{{> signature}}";
+  g_assert_cmpint (outreach_job_create (f->store, &spec, &error), ==, 0);
+  g_assert_error (error, OUTREACH_JOB_CREATE_ERROR, OUTREACH_JOB_CREATE_ERROR_TEMPLATE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,5 +642,7 @@ main (int   argc,
               test_create_for_ids, fixture_tear_down);
   g_test_add ("/outreach/new-job-draft/create-many", Fixture, NULL, fixture_set_up,
               test_create_many, fixture_tear_down);
+  g_test_add ("/outreach/new-job-draft/frozen-partials", Fixture, NULL, fixture_set_up,
+              test_frozen_partials, fixture_tear_down);
   return g_test_run ();
 }

@@ -38,6 +38,36 @@ outreach_job_renderer_free (OutreachJobRenderer *self)
   g_free (self);
 }
 
+/* name → source of one kind of the job's frozen partials (see
+ * outreach_job_create); empty when it has none. */
+static GHashTable *
+frozen_partials (JsonObject *params,
+                 const char *kind)
+{
+  GHashTable *partials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  JsonObject *all = NULL;
+  JsonObject *of_kind = NULL;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *source;
+
+  if (params != NULL && json_object_has_member (params, "partials") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (params, "partials")))
+    all = json_object_get_object_member (params, "partials");
+  if (all != NULL && json_object_has_member (all, kind) &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (all, kind)))
+    of_kind = json_object_get_object_member (all, kind);
+  if (of_kind == NULL)
+    return partials;
+
+  json_object_iter_init (&iter, of_kind);
+  while (json_object_iter_next (&iter, &name, &source))
+    if (JSON_NODE_HOLDS_VALUE (source) && json_node_get_value_type (source) == G_TYPE_STRING)
+      g_hash_table_insert (partials, g_strdup (name), g_strdup (json_node_get_string (source)));
+
+  return partials;
+}
+
 OutreachJobRenderer *
 outreach_job_renderer_new (OutreachStore *store,
                            gint64         job_id,
@@ -45,11 +75,16 @@ outreach_job_renderer_new (OutreachStore *store,
 {
   g_autoptr (OutreachJobRenderer) self = g_new0 (OutreachJobRenderer, 1);
   sqlite3_stmt *stmt;
-  g_autofree char *subject = NULL, *text = NULL, *html = NULL;
+  g_autofree char *subject = NULL, *text = NULL, *html = NULL, *params = NULL;
+  g_autoptr (JsonParser) params_parser = json_parser_new ();
+  g_autoptr (GHashTable) text_partials = NULL;
+  g_autoptr (GHashTable) html_partials = NULL;
+  JsonObject *params_object = NULL;
 
   g_return_val_if_fail (OUTREACH_IS_STORE (store), NULL);
 
-  stmt = outreach_store_prepare (store, "SELECT uuid, name, subject, text_body, html_body FROM jobs WHERE id = ?", error);
+  stmt = outreach_store_prepare (store, "SELECT uuid, name, subject, text_body, html_body, params"
+                                        " FROM jobs WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, job_id);
@@ -65,17 +100,24 @@ outreach_job_renderer_new (OutreachStore *store,
   subject = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   text = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
   html = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  params = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   sqlite3_reset (stmt);
 
-  self->subject = outreach_template_new (subject, OUTREACH_TEMPLATE_SUBJECT, NULL, error);
+  if (params != NULL && json_parser_load_from_data (params_parser, params, -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (params_parser)))
+    params_object = json_node_get_object (json_parser_get_root (params_parser));
+  text_partials = frozen_partials (params_object, "text");
+  html_partials = frozen_partials (params_object, "html");
+
+  self->subject = outreach_template_new (subject, OUTREACH_TEMPLATE_SUBJECT, text_partials, error);
   if (self->subject == NULL)
     return NULL;
-  self->text = outreach_template_new (text, OUTREACH_TEMPLATE_TEXT, NULL, error);
+  self->text = outreach_template_new (text, OUTREACH_TEMPLATE_TEXT, text_partials, error);
   if (self->text == NULL)
     return NULL;
   if (html != NULL)
     {
-      self->html = outreach_template_new (html, OUTREACH_TEMPLATE_HTML, NULL, error);
+      self->html = outreach_template_new (html, OUTREACH_TEMPLATE_HTML, html_partials, error);
       if (self->html == NULL)
         return NULL;
     }

@@ -27,6 +27,7 @@
 #include "outreach-job-log.h"
 #include "outreach-job-status.h"
 #include "outreach-merge-fields.h"
+#include "outreach-template-library.h"
 #include "outreach-template.h"
 
 G_DEFINE_QUARK (outreach-job-create-error-quark, outreach_job_create_error)
@@ -34,11 +35,12 @@ G_DEFINE_QUARK (outreach-job-create-error-quark, outreach_job_create_error)
 static gboolean
 check_template (const char           *source,
                 OutreachTemplateKind  kind,
+                GHashTable           *partials,
                 const char           *what,
                 GError              **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (OutreachTemplate) template = outreach_template_new (source, kind, NULL, &local);
+  g_autoptr (OutreachTemplate) template = outreach_template_new (source, kind, partials, &local);
 
   if (template == NULL)
     {
@@ -49,12 +51,57 @@ check_template (const char           *source,
   return TRUE;
 }
 
-static char *
-params_json (const OutreachJobSpec *spec)
+static void
+add_partials (JsonBuilder *builder,
+              const char  *member,
+              GHashTable  *partials)
 {
-  return g_strdup_printf ("{\"rate\":%g,\"concurrency\":%d,\"review\":%s,\"max_attempts\":%d}",
-                          spec->rate, spec->concurrency, spec->review ? "true" : "false",
-                          spec->max_attempts > 0 ? spec->max_attempts : 8);
+  GHashTableIter iter;
+  gpointer name, source;
+
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  g_hash_table_iter_init (&iter, partials);
+  while (g_hash_table_iter_next (&iter, &name, &source))
+    {
+      json_builder_set_member_name (builder, name);
+      json_builder_add_string_value (builder, source);
+    }
+  json_builder_end_object (builder);
+}
+
+/* The job's parameters, with the saved templates frozen in as its
+ * partials ({{> footer}}): editing a saved template later does not change
+ * a job that was launched with it. */
+static char *
+params_json (const OutreachJobSpec *spec,
+             GHashTable            *text_partials,
+             GHashTable            *html_partials)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "rate");
+  json_builder_add_double_value (builder, spec->rate);
+  json_builder_set_member_name (builder, "concurrency");
+  json_builder_add_int_value (builder, spec->concurrency);
+  json_builder_set_member_name (builder, "review");
+  json_builder_add_boolean_value (builder, spec->review);
+  json_builder_set_member_name (builder, "max_attempts");
+  json_builder_add_int_value (builder, spec->max_attempts > 0 ? spec->max_attempts : 8);
+  if (g_hash_table_size (text_partials) > 0)
+    {
+      json_builder_set_member_name (builder, "partials");
+      json_builder_begin_object (builder);
+      add_partials (builder, "text", text_partials);
+      add_partials (builder, "html", html_partials);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
 }
 
 #define CHUNK_ROWS 2048
@@ -195,6 +242,8 @@ outreach_job_create (OutreachStore         *store,
   g_autoptr (GString) merge_data = g_string_sized_new (1024);
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *params = NULL;
+  g_autoptr (GHashTable) text_partials = NULL;
+  g_autoptr (GHashTable) html_partials = NULL;
   g_autofree char *name = NULL;
   g_autofree char *kind = NULL;
   g_autofree char *like = NULL;
@@ -230,12 +279,18 @@ outreach_job_create (OutreachStore         *store,
                    _("The priority must be low, normal or high"));
       return 0;
     }
+  text_partials = outreach_template_library_partials (store, OUTREACH_TEMPLATE_TEXT, error);
+  if (text_partials == NULL)
+    return 0;
+  html_partials = outreach_template_library_partials (store, OUTREACH_TEMPLATE_HTML, error);
+  if (html_partials == NULL)
+    return 0;
   if (!check_template (spec->subject != NULL ? spec->subject : "", OUTREACH_TEMPLATE_SUBJECT,
-                       _("subject"), error) ||
+                       text_partials, _("subject"), error) ||
       !check_template (spec->text != NULL ? spec->text : "", OUTREACH_TEMPLATE_TEXT,
-                       _("text body"), error) ||
+                       text_partials, _("text body"), error) ||
       (spec->html != NULL &&
-       !check_template (spec->html, OUTREACH_TEMPLATE_HTML, _("HTML body"), error)))
+       !check_template (spec->html, OUTREACH_TEMPLATE_HTML, html_partials, _("HTML body"), error)))
     return 0;
 
   if (spec->select == OUTREACH_JOB_SELECT_IDS && spec->donor_ids == NULL)
@@ -277,7 +332,7 @@ outreach_job_create (OutreachStore         *store,
     }
   phone = g_str_equal (kind, "twilio");
 
-  params = params_json (spec);
+  params = params_json (spec, text_partials, html_partials);
   stmt = outreach_store_prepare (store,
                                  "INSERT INTO jobs (uuid, name, status, priority, account_id, subject,"
                                  " text_body, html_body, params, created_at, scheduled_at, updated_at)"

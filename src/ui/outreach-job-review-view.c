@@ -19,7 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "outreach-job-control.h"
-#include "outreach-template.h"
+#include "outreach-job-render.h"
 
 /* The list is for reading each message; beyond this many, approve all. */
 #define MAX_SHOWN 5000
@@ -39,8 +39,7 @@ struct _OutreachJobReviewView
   OutreachStore *store;
   gint64 job_id;
   GArray *items; /* Item */
-  OutreachTemplate *subject;
-  OutreachTemplate *text;
+  OutreachJobRenderer *renderer; /* the engine's: what is shown is what is sent */
   guint waiting, approved, rejected;
   char *error;
 
@@ -92,17 +91,14 @@ static void
 show_item (OutreachJobReviewView *self,
            Item                  *item)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *subject = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr (OutreachMessage) message = NULL;
   g_autofree char *to = NULL;
-  JsonObject *fields = NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->approve_button),
                             item != NULL && g_strcmp0 (item->state, "approved") != 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reject_button),
                             item != NULL && g_strcmp0 (item->state, "rejected") != 0);
-  if (item == NULL || self->subject == NULL)
+  if (item == NULL || self->renderer == NULL)
     {
       gtk_label_set_text (self->to_label, "");
       gtk_label_set_text (self->subject_label, self->error != NULL ? self->error : "");
@@ -110,16 +106,13 @@ show_item (OutreachJobReviewView *self,
       return;
     }
 
-  if (json_parser_load_from_data (parser, item->merge_data, -1, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    fields = json_node_get_object (json_parser_get_root (parser));
-  subject = outreach_template_render_to_string (self->subject, fields);
-  text = outreach_template_render_to_string (self->text, fields);
+  message = outreach_job_renderer_render (self->renderer, item->id, 0, item->address,
+                                          item->merge_data, 0);
   /* Translators: who a reviewed message goes to, "To: ada@example.org — Waiting for review" */
   to = g_strdup_printf (_("To: %s — %s"), item->address, state_label (item->state));
   gtk_label_set_text (self->to_label, to);
-  gtk_label_set_text (self->subject_label, subject);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text, -1);
+  gtk_label_set_text (self->subject_label, message->subject->str);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), message->text->str, -1);
 }
 
 static void
@@ -135,33 +128,9 @@ static gboolean
 load_templates (OutreachJobReviewView *self,
                 GError               **error)
 {
-  sqlite3_stmt *stmt;
-  g_autofree char *subject = NULL;
-  g_autofree char *text = NULL;
-
-  stmt = outreach_store_prepare (self->store, "SELECT subject, text_body FROM jobs WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->job_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      subject = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-  if (subject == NULL)
-    {
-      g_set_error (error, OUTREACH_JOB_CONTROL_ERROR, OUTREACH_JOB_CONTROL_ERROR_NOT_FOUND,
-                   _("Job %" G_GINT64_FORMAT " no longer exists"), self->job_id);
-      return FALSE;
-    }
-  g_clear_object (&self->subject);
-  g_clear_object (&self->text);
-  self->subject = outreach_template_new (subject, OUTREACH_TEMPLATE_SUBJECT, NULL, error);
-  if (self->subject == NULL)
-    return FALSE;
-  self->text = outreach_template_new (text, OUTREACH_TEMPLATE_TEXT, NULL, error);
-  return self->text != NULL;
+  g_clear_pointer (&self->renderer, outreach_job_renderer_free);
+  self->renderer = outreach_job_renderer_new (self->store, self->job_id, error);
+  return self->renderer != NULL;
 }
 
 void
@@ -184,7 +153,7 @@ outreach_job_review_view_reload (OutreachJobReviewView *self)
   self->waiting = self->approved = self->rejected = 0;
   g_clear_pointer (&self->error, g_free);
 
-  if (self->subject == NULL && !load_templates (self, &error))
+  if (self->renderer == NULL && !load_templates (self, &error))
     self->error = g_strdup (error->message);
 
   stmt = outreach_store_prepare (self->store,
@@ -326,8 +295,7 @@ outreach_job_review_view_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
-  g_clear_object (&self->subject);
-  g_clear_object (&self->text);
+  g_clear_pointer (&self->renderer, outreach_job_renderer_free);
 
   G_OBJECT_CLASS (outreach_job_review_view_parent_class)->dispose (object);
 }
