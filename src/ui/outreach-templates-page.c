@@ -307,28 +307,6 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
-map_cb (OutreachTemplatesPage *self)
-{
-  g_autofree char *path = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OutreachStore) store = NULL;
-
-  if (self->store != NULL)
-    return;
-
-  /* Nobody gave the page a store: open the app's database the way the
-   * application does (a second connection; SQLite in WAL mode is made for it). */
-  path = outreach_store_default_path ();
-  store = outreach_store_open (path, &error);
-  if (store == NULL)
-    {
-      toast (self, error->message);
-      return;
-    }
-  outreach_templates_page_set_store (self, store);
-}
-
-static void
 outreach_templates_page_dispose (GObject *object)
 {
   OutreachTemplatesPage *self = OUTREACH_TEMPLATES_PAGE (object);
@@ -372,6 +350,5 @@ outreach_templates_page_init (OutreachTemplatesPage *self)
   g_signal_connect_swapped (self->template_list, "row-selected", G_CALLBACK (row_selected_cb), self);
   g_signal_connect_swapped (self->name_entry, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->editor, "notify::valid", G_CALLBACK (update_actions), self);
-  g_signal_connect_swapped (self, "map", G_CALLBACK (map_cb), self);
   update_actions (self);
 }

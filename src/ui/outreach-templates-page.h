@@ -13,8 +13,7 @@ G_BEGIN_DECLS
 #define OUTREACH_TYPE_TEMPLATES_PAGE (outreach_templates_page_get_type ())
 G_DECLARE_FINAL_TYPE (OutreachTemplatesPage, outreach_templates_page, OUTREACH, TEMPLATES_PAGE, GtkWidget)
 
-/* Without a store, the page opens the default database itself when it
- * is first shown. */
+/* The window gives the page the application's database. */
 void outreach_templates_page_set_store (OutreachTemplatesPage *self,
                                         OutreachStore         *store);
 void outreach_templates_page_reload    (OutreachTemplatesPage *self);

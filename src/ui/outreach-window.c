@@ -26,6 +26,7 @@ struct _OutreachWindow
   AdwStatusPage *store_error_page;
   OutreachJobsPage *jobs_page;
   OutreachDonorsPage *donors_page;
+  OutreachTemplatesPage *templates_page;
 };
 
 G_DEFINE_FINAL_TYPE (OutreachWindow, outreach_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -49,6 +50,7 @@ outreach_window_new (GtkApplication *application,
       self->store = g_object_ref (store);
       outreach_jobs_page_set_store (self->jobs_page, store);
       outreach_donors_page_set_store (self->donors_page, store);
+      outreach_templates_page_set_store (self->templates_page, store);
       gtk_stack_set_visible_child_name (self->content_stack, "pages");
     }
   else
@@ -144,6 +146,7 @@ outreach_window_class_init (OutreachWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachWindow, store_error_page);
   gtk_widget_class_bind_template_child (widget_class, OutreachWindow, jobs_page);
   gtk_widget_class_bind_template_child (widget_class, OutreachWindow, donors_page);
+  gtk_widget_class_bind_template_child (widget_class, OutreachWindow, templates_page);
 }
 
 static void
