@@ -111,7 +111,10 @@ collect_counters (Fixture   *f,
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkWidget *child = gtk_button_get_child (buttons->pdata[i]);
-      if (GTK_IS_BOX (child) && GTK_IS_LABEL (gtk_widget_get_first_child (child)))
+      /* a name and a count (a menu button's toggle has a label and an arrow) */
+      if (GTK_IS_BOX (child) && GTK_IS_LABEL (gtk_widget_get_first_child (child)) &&
+          GTK_IS_LABEL (gtk_widget_get_last_child (child)) &&
+          gtk_widget_get_first_child (child) != gtk_widget_get_last_child (child))
         g_ptr_array_add (found, buttons->pdata[i]);
     }
 }
@@ -405,10 +408,202 @@ test_open_detail (Fixture       *f,
     }
 }
 
+/* The names of the jobs listed, sorted, as "A|B". */
+static char *
+listed_names (Fixture *f)
+{
+  GListModel *list = G_LIST_MODEL (outreach_jobs_page_get_selection (f->page));
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (OutreachJobQueryItem) row = g_list_model_get_item (list, i);
+      g_ptr_array_add (names, g_strdup (outreach_job_query_item_get_data (row)->name));
+    }
+  g_ptr_array_sort (names, compare_strings);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (s, "%s%s", i ? "|" : "", (const char *) names->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+static GtkWidget *
+button_labelled (GtkWidget  *root,
+                 const char *label)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+      return buttons->pdata[i];
+  g_assert_not_reached ();
+}
+
+static void
+select_days (GPtrArray  *calendars,
+             GTimeZone  *tz,
+             int         from_day,
+             int         to_day)
+{
+  g_autoptr (GDateTime) from = g_date_time_new (tz, 2026, 3, from_day, 12, 0, 0);
+  g_autoptr (GDateTime) to = g_date_time_new (tz, 2026, 3, to_day, 12, 0, 0);
+
+  gtk_calendar_select_day (calendars->pdata[0], from);
+  gtk_calendar_select_day (calendars->pdata[1], to);
+}
+
+static void
+set_created (Fixture   *f,
+             GTimeZone *tz,
+             gint64     id,
+             int        day,
+             int        hour,
+             int        minute,
+             int        second)
+{
+  g_autoptr (GDateTime) time = g_date_time_new (tz, 2026, 3, day, hour, minute, second);
+  g_autofree char *sql = g_strdup_printf ("UPDATE jobs SET created_at = %" G_GINT64_FORMAT
+                                          " WHERE id = %" G_GINT64_FORMAT,
+                                          g_date_time_to_unix (time), id);
+
+  g_assert_true (outreach_store_exec (f->store, sql, NULL));
+}
+
+/* "Custom range…": From and To days, both included, in local time
+ * (main() sets TZ to New Zealand, 13 hours ahead of UTC in March, so a
+ * range read as UTC days would take other jobs). */
+static void
+test_custom_date_range (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_identifier ("Pacific/Auckland");
+  g_autoptr (GPtrArray) dropdowns = g_ptr_array_new ();
+  g_autoptr (GPtrArray) calendars = g_ptr_array_new ();
+  GtkDropDown *dates;
+  GtkWidget *range_button = NULL;
+  GtkWidget *popover;
+  GtkWidget *error_label = NULL;
+  g_autofree char *before = counters (f);
+  g_autofree char *two_days = NULL, *one_day = NULL, *still = NULL, *after = NULL, *all = NULL;
+  g_autofree char *counts_in_range = NULL;
+
+  g_assert_nonnull (tz);
+  /* 1 Mar 23:59:59, 2 Mar 00:00:00, 5 Mar 23:59:59 and 6 Mar 00:00:00, local */
+  set_created (f, tz, 2, 1, 23, 59, 59);
+  set_created (f, tz, 1, 2, 0, 0, 0);
+  set_created (f, tz, 3, 5, 23, 59, 59);
+  set_created (f, tz, 4, 6, 0, 0, 0);
+
+  collect (GTK_WIDGET (f->page), GTK_TYPE_DROP_DOWN, dropdowns);
+  dates = dropdowns->pdata[1];
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dates)), ==,
+                   "Any time");
+
+  /* Choosing "Custom range…" opens the calendars at once. */
+  gtk_drop_down_set_selected (dates, 6);
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dates)), ==,
+                   "Custom range…");
+  {
+    g_autoptr (GPtrArray) menu_buttons = g_ptr_array_new ();
+    collect (GTK_WIDGET (f->page), GTK_TYPE_MENU_BUTTON, menu_buttons);
+    for (guint i = 0; i < menu_buttons->len; i++)
+      if (gtk_widget_is_ancestor (GTK_WIDGET (dates), gtk_widget_get_parent (menu_buttons->pdata[i])) ||
+          gtk_widget_get_parent (menu_buttons->pdata[i]) == gtk_widget_get_parent (GTK_WIDGET (dates)))
+        range_button = menu_buttons->pdata[i];
+  }
+  g_assert_nonnull (range_button);
+  for (int i = 0; i < 200 && !gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (range_button)))); i++)
+    g_main_context_iteration (NULL, TRUE);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (range_button)));
+  g_assert_true (gtk_widget_get_visible (range_button));
+  g_assert_true (gtk_widget_get_visible (popover));
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (range_button)), ==, "Choose Dates…");
+  g_assert_cmpuint (n_rows (f), ==, 6); /* nothing chosen yet: nothing hidden */
+
+  collect (popover, GTK_TYPE_CALENDAR, calendars);
+  g_assert_cmpuint (calendars->len, ==, 2);
+
+  /* 2 – 5 March: the jobs of the 2nd at midnight and the 5th just before the next. */
+  select_days (calendars, tz, 2, 5);
+  g_signal_emit_by_name (button_labelled (popover, "_Apply"), "clicked");
+  iterate ();
+  two_days = listed_names (f);
+  g_assert_cmpstr (two_days, ==, "Address check|Spring appeal");
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (range_button)), ==,
+                   "2 Mar 2026 – 5 Mar 2026");
+  /* The counters count every job, as with the other date choices. */
+  counts_in_range = counters (f);
+  g_assert_cmpstr (counts_in_range, ==, before);
+
+  /* The range combines with the status filters. */
+  gtk_toggle_button_set_active (counter_button (f, "Failed"), TRUE);
+  iterate ();
+  g_assert_cmpuint (n_rows (f), ==, 1);
+  gtk_toggle_button_set_active (counter_button (f, "All"), TRUE);
+  iterate ();
+
+  /* From after To is refused, with the reason, and the list stays as it was. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (range_button));
+  iterate ();
+  g_assert_true (gtk_widget_get_visible (popover));
+  select_days (calendars, tz, 10, 5);
+  g_signal_emit_by_name (button_labelled (popover, "_Apply"), "clicked");
+  iterate ();
+  {
+    g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+    collect (popover, GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (gtk_widget_has_css_class (labels->pdata[i], "error"))
+        error_label = labels->pdata[i];
+  }
+  g_assert_nonnull (error_label);
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==,
+                   "The range starts on 10 Mar 2026, after it ends on 5 Mar 2026. "
+                   "Choose a From day on or before the To day.");
+  g_assert_true (gtk_widget_get_visible (popover));
+  still = listed_names (f);
+  g_assert_cmpstr (still, ==, "Address check|Spring appeal");
+
+  /* One day, From = To: the whole of 6 March and nothing of the 5th. */
+  select_days (calendars, tz, 6, 6);
+  g_signal_emit_by_name (button_labelled (popover, "_Apply"), "clicked");
+  iterate ();
+  g_assert_false (gtk_widget_get_visible (error_label));
+  one_day = listed_names (f);
+  g_assert_cmpstr (one_day, ==, "Thank you letters");
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (range_button)), ==, "6 Mar 2026");
+
+  /* A preset replaces the range; going back to "Custom range…" finds it again. */
+  gtk_drop_down_set_selected (dates, 0);
+  iterate ();
+  g_assert_false (gtk_widget_get_visible (range_button));
+  g_assert_cmpuint (n_rows (f), ==, 6);
+  gtk_drop_down_set_selected (dates, 6);
+  iterate ();
+  after = listed_names (f);
+  g_assert_cmpstr (after, ==, "Thank you letters");
+
+  /* Clear: every job again, and the drop-down says so. */
+  gtk_menu_button_popup (GTK_MENU_BUTTON (range_button));
+  iterate ();
+  g_signal_emit_by_name (button_labelled (popover, "C_lear"), "clicked");
+  iterate ();
+  all = listed_names (f);
+  g_assert_cmpuint (n_rows (f), ==, 6);
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dates)), ==,
+                   "Any time");
+  g_assert_false (gtk_widget_get_visible (range_button));
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  /* Local time for the date filters is New Zealand's (see test_custom_date_range). */
+  g_setenv ("TZ", "Pacific/Auckland", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -420,6 +615,7 @@ main (int    argc,
   ADD ("bulk-cancel", test_bulk_cancel);
   ADD ("other-process", test_other_process);
   ADD ("open-detail", test_open_detail);
+  ADD ("custom-date-range", test_custom_date_range);
 #undef ADD
 
   return g_test_run ();

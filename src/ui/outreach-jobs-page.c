@@ -58,6 +58,14 @@ struct _OutreachJobsPage
   GtkSearchEntry *search_entry;
   GtkDropDown *kind_dropdown;
   GtkDropDown *date_dropdown;
+  GtkMenuButton *range_button;
+  GtkPopover *range_popover;
+  GtkCalendar *from_calendar;
+  GtkCalendar *to_calendar;
+  GtkLabel *range_error_label;
+  /* The custom range applied, as local midnights: [from, to) */
+  GDateTime *range_from;
+  GDateTime *range_to;
   GtkColumnView *column_view;
   GtkActionBar *action_bar;
   GtkLabel *selection_label;
@@ -359,14 +367,22 @@ kind_changed_cb (OutreachJobsPage *self)
     outreach_job_list_model_set_kind (self->model, kinds[selected]);
 }
 
+/* The date drop-down's last item, which opens the From / To calendars. */
+#define DATE_CUSTOM_RANGE 6
+
+/* Local midnight at the start of @date's day. */
+static GDateTime *
+local_midnight (GDateTime *date)
+{
+  return g_date_time_new_local (g_date_time_get_year (date), g_date_time_get_month (date),
+                                g_date_time_get_day_of_month (date), 0, 0, 0);
+}
+
 static void
-date_changed_cb (OutreachJobsPage *self)
+apply_date_filter (OutreachJobsPage *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr (GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (now),
-                                                          g_date_time_get_month (now),
-                                                          g_date_time_get_day_of_month (now),
-                                                          0, 0, 0);
+  g_autoptr (GDateTime) midnight = local_midnight (now);
   gint64 today = g_date_time_to_unix (midnight);
   gint64 from = 0, to = 0;
 
@@ -377,10 +393,151 @@ date_changed_cb (OutreachJobsPage *self)
     case 3: from = today - 29 * 86400; break;
     case 4: from = today - 364 * 86400; break;
     case 5: to = today - 364 * 86400; break;
+    case DATE_CUSTOM_RANGE:
+      /* Until dates are chosen, the list is not narrowed. */
+      if (self->range_from != NULL)
+        {
+          from = g_date_time_to_unix (self->range_from);
+          to = g_date_time_to_unix (self->range_to);
+        }
+      break;
     default: break;
     }
   if (self->model != NULL)
     outreach_job_list_model_set_created_range (self->model, from, to);
+}
+
+static void
+range_popup_cb (GtkWidget        *button,
+                OutreachJobsPage *self)
+{
+  g_signal_handlers_disconnect_by_func (button, range_popup_cb, self);
+  gtk_menu_button_popup (self->range_button);
+}
+
+static void
+date_changed_cb (OutreachJobsPage *self)
+{
+  gboolean custom = gtk_drop_down_get_selected (self->date_dropdown) == DATE_CUSTOM_RANGE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->range_button), custom);
+  apply_date_filter (self);
+
+  /* Choosing "Custom range…" with no range yet goes straight to the
+   * calendars; the button only appears on the next frame, so they open
+   * once it is mapped. */
+  if (custom && self->range_from == NULL)
+    {
+      if (gtk_widget_get_mapped (GTK_WIDGET (self->range_button)))
+        gtk_menu_button_popup (self->range_button);
+      else
+        g_signal_connect (self->range_button, "map", G_CALLBACK (range_popup_cb), self);
+    }
+  else if (!custom)
+    g_signal_handlers_disconnect_by_func (self->range_button, range_popup_cb, self);
+}
+
+static char *
+format_range_day (GDateTime *day)
+{
+  /* Translators: one end of the jobs' created-date range, in
+   * g_date_time_format() syntax, e.g. "5 Mar 2026" */
+  return g_date_time_format (day, _("%-d %b %Y"));
+}
+
+/* The range on the button, as the user chose it (both days inclusive). */
+static void
+update_range_button (OutreachJobsPage *self)
+{
+  g_autoptr (GDateTime) last_day = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *accessible = NULL;
+
+  if (self->range_from == NULL)
+    {
+      gtk_menu_button_set_label (self->range_button, _("Choose Dates…"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->range_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose dates"), -1);
+      return;
+    }
+
+  last_day = g_date_time_add_days (self->range_to, -1);
+  from = format_range_day (self->range_from);
+  to = format_range_day (last_day);
+  if (g_str_equal (from, to))
+    label = g_strdup (from);
+  else
+    /* Translators: a range of days, first – last */
+    label = g_strdup_printf (_("%s – %s"), from, to);
+  /* Translators: the accessible name of the button showing the date range */
+  accessible = g_strdup_printf (_("Created %s"), label);
+  gtk_menu_button_set_label (self->range_button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->range_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+/* The calendars open on the range applied, or on today. */
+static void
+range_popover_show_cb (OutreachJobsPage *self)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) last_day = NULL;
+
+  if (self->range_from != NULL)
+    last_day = g_date_time_add_days (self->range_to, -1);
+  gtk_calendar_select_day (self->from_calendar, self->range_from != NULL ? self->range_from : now);
+  gtk_calendar_select_day (self->to_calendar, last_day != NULL ? last_day : now);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_error_label), FALSE);
+}
+
+static void
+range_apply_cb (OutreachJobsPage *self)
+{
+  g_autoptr (GDateTime) from_day = gtk_calendar_get_date (self->from_calendar);
+  g_autoptr (GDateTime) to_day = gtk_calendar_get_date (self->to_calendar);
+  g_autoptr (GDateTime) from = local_midnight (from_day);
+  g_autoptr (GDateTime) to = local_midnight (to_day);
+
+  if (g_date_time_compare (from, to) > 0)
+    {
+      g_autofree char *from_text = format_range_day (from);
+      g_autofree char *to_text = format_range_day (to);
+      g_autofree char *message = g_strdup_printf (
+        _("The range starts on %s, after it ends on %s. Choose a From day on or before the To day."),
+        from_text, to_text);
+
+      gtk_label_set_label (self->range_error_label, message);
+      gtk_widget_set_visible (GTK_WIDGET (self->range_error_label), TRUE);
+      gtk_widget_error_bell (GTK_WIDGET (self->range_popover));
+      return;
+    }
+
+  /* Both days are included: the range ends at the midnight after To
+   * (a day later on the calendar, whatever the clocks did that night). */
+  g_clear_pointer (&self->range_from, g_date_time_unref);
+  g_clear_pointer (&self->range_to, g_date_time_unref);
+  self->range_from = g_steal_pointer (&from);
+  self->range_to = g_date_time_add_days (to, 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_error_label), FALSE);
+  update_range_button (self);
+  if (gtk_drop_down_get_selected (self->date_dropdown) != DATE_CUSTOM_RANGE)
+    gtk_drop_down_set_selected (self->date_dropdown, DATE_CUSTOM_RANGE);
+  else
+    apply_date_filter (self);
+  gtk_popover_popdown (self->range_popover);
+}
+
+/* Back to every job: the drop-down says "Any time" and the range is forgotten. */
+static void
+range_clear_cb (OutreachJobsPage *self)
+{
+  g_clear_pointer (&self->range_from, g_date_time_unref);
+  g_clear_pointer (&self->range_to, g_date_time_unref);
+  update_range_button (self);
+  gtk_popover_popdown (self->range_popover);
+  gtk_drop_down_set_selected (self->date_dropdown, 0);
 }
 
 /* ---- State ---- */
@@ -652,7 +809,7 @@ outreach_jobs_page_set_store (OutreachJobsPage *self,
       outreach_job_list_model_set_filter (self->model, i);
   search_changed_cb (self);
   kind_changed_cb (self);
-  date_changed_cb (self);
+  apply_date_filter (self);
   sorter_changed_cb (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT,
                      self);
 
@@ -885,6 +1042,8 @@ outreach_jobs_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->range_from, g_date_time_unref);
+  g_clear_pointer (&self->range_to, g_date_time_unref);
 
   G_OBJECT_CLASS (outreach_jobs_page_parent_class)->dispose (object);
 }
@@ -907,6 +1066,11 @@ outreach_jobs_page_class_init (OutreachJobsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, date_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_button);
+  gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_popover);
+  gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, from_calendar);
+  gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, to_calendar);
+  gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_error_label);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, action_bar);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, selection_label);
@@ -914,6 +1078,9 @@ outreach_jobs_page_class_init (OutreachJobsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, kind_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, date_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, range_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, range_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, range_clear_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "jobs.open", NULL, open_action_cb);
@@ -937,6 +1104,8 @@ static void
 outreach_jobs_page_init (OutreachJobsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  update_range_button (self);
 
   add_filter_button (self, OUTREACH_JOB_FILTER_ALL, _("A_ll"));
   add_filter_button (self, OUTREACH_JOB_FILTER_ACTIVE, _("_Active"));
