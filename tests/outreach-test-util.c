@@ -135,3 +135,61 @@ outreach_test_run_cli (OutreachTestRun   *run,
 
   outreach_test_run_argv (run, env_extra, (const char *const *) argv->pdata);
 }
+
+/**
+ * outreach_test_start_keyring:
+ * @dir: a private directory for the keyring's files and socket
+ *
+ * Starts an unlocked gnome-keyring-daemon on the session bus (a private
+ * one: see test-secret.c) and waits until it owns org.freedesktop.secrets.
+ * Without the wait, a first libsecret call could D-Bus-activate a second
+ * daemon, which takes the name over in the middle of a later call.
+ */
+void
+outreach_test_start_keyring (const char *dir)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDBusConnection) bus = NULL;
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *runtime = g_build_filename (dir, "runtime", NULL);
+  g_autofree char *out = NULL;
+  const char *argv[] = { "sh", "-c", "printf pw | gnome-keyring-daemon --unlock --components=secrets", NULL };
+  g_auto (GStrv) env = NULL;
+  gint64 deadline;
+  int status;
+
+  g_mkdir_with_parents (data, 0700);
+  g_mkdir_with_parents (runtime, 0700);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  /* The daemon is not under test: G_DEBUG=fatal-warnings would make one of
+   * its own warnings (it has some when items are replaced) kill it in the
+   * middle of a call. */
+  env = g_get_environ ();
+  env = g_environ_unsetenv (env, "G_DEBUG");
+  env = g_environ_unsetenv (env, "MALLOC_CHECK_");
+  env = g_environ_unsetenv (env, "MALLOC_PERTURB_");
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr (GVariant) reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                                "org.freedesktop.DBus", "NameHasOwner",
+                                                                g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                                                G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                                                NULL, &error);
+      gboolean owned = FALSE;
+
+      g_assert_no_error (error);
+      g_variant_get (reply, "(b)", &owned);
+      if (owned)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20 * 1000);
+    }
+}

@@ -27,6 +27,7 @@ void      outreach_test_run_argv       (OutreachTestRun *run,
                                         const char *const *env_extra,
                                         const char *const *argv);
 const char *outreach_test_binary       (void);
+void      outreach_test_start_keyring  (const char *dir);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutreachTestRun, outreach_test_run_clear)
 
