@@ -300,6 +300,145 @@ test_application (Fixture       *f,
   g_unsetenv ("OUTREACH_DB");
 }
 
+/* The widest the main window may insist on being, with every page
+ * filled: GNOME apps work down to phone widths (360 px); the window
+ * measures 399 px today, bound by its header bar. */
+#define NARROWEST_MAIN_WINDOW 480
+
+static void
+run_until (gboolean (*done) (GtkWidget *), GtkWidget *widget)
+{
+  for (int i = 0; i < 2000 && !done (widget); i++)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+}
+
+static gboolean
+is_folded (GtkWidget *leaflet)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
+}
+
+static gboolean
+is_unfolded (GtkWidget *leaflet)
+{
+  return !adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
+}
+
+static gboolean
+is_mapped (GtkWidget *widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+is_narrow (GtkWidget *window)
+{
+  return gtk_widget_get_width (window) > 0 && gtk_widget_get_width (window) <= NARROWEST_MAIN_WINDOW;
+}
+
+/* A narrow window (the size a phone or half a small screen gives) still
+ * shows every page: the page switcher moves to the bottom, the Templates
+ * list and editor take turns, the preview folds behind a button. With
+ * the application's style sheet, as AdwApplication loads it. */
+static void
+test_narrow_window (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+  g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr (GError) error = NULL;
+  GtkWidget *window;
+  GtkWidget *leaflet, *flap, *switcher_bar;
+  int min_width, nat_width;
+
+  g_assert_true (outreach_store_exec (f->store,
+    "INSERT INTO jobs (uuid, name, status, created_at, updated_at)"
+    " VALUES ('11111111-2222-3333-4444-555555555555', 'Spring appeal to every donor of the last five years', 'completed', 1, 1);"
+    "INSERT INTO donors (first_name, last_name, email, city, created_at, updated_at)"
+    " VALUES ('Ada', 'Lovelace', 'ada@example.org', 'London', 1, 1);"
+    "INSERT INTO templates (name, subject, text_body, created_at, updated_at)"
+    " VALUES ('Thank-you letter for a first gift', 'Thank you, {{first_name}}!',"
+    " 'Dear {{first_name}},\n\nthank you.', 1, 1);", &error));
+  g_assert_no_error (error);
+
+  gtk_css_provider_load_from_resource (css, "/io/github/outreach/Outreach/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* the size the window opens at, as a person left it */
+  g_settings_set (settings, "window-size", "(ii)", 360, 640);
+  window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (window);
+
+  /* Every page filled, each shown once: none may widen the window. */
+  show_page (window, "donors");
+  show_page (window, "templates");
+  show_page (window, "jobs");
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+  g_test_message ("main window: minimum width %d px, natural %d px", min_width, nat_width);
+  g_assert_cmpint (min_width, <=, NARROWEST_MAIN_WINDOW);
+  run_until (is_narrow, window);
+  g_assert_cmpint (gtk_widget_get_width (window), <=, NARROWEST_MAIN_WINDOW);
+
+  /* The page switcher moved from the header to a bar at the bottom. */
+  switcher_bar = find_one (window, ADW_TYPE_VIEW_SWITCHER_BAR);
+  g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (switcher_bar)));
+
+  /* Templates: the list first; a template opens its editor in its place,
+   * with the preview folded behind its button. */
+  show_page (window, "templates");
+  leaflet = find_one (window, ADW_TYPE_LEAFLET);
+  run_until (is_folded, leaflet);
+  g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+  g_assert_true (has_mapped_label (window, "Thank-you letter for a first gift"));
+  {
+    GtkListBox *list = GTK_LIST_BOX (find_one (leaflet, GTK_TYPE_LIST_BOX));
+    g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 0));
+  }
+  flap = find_one (leaflet, ADW_TYPE_FLAP);
+  run_until (is_mapped, flap);
+  g_assert_true (gtk_widget_get_mapped (flap));
+  g_assert_true (adw_flap_get_folded (ADW_FLAP (flap)));
+  g_assert_false (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
+  /* the list slides away */
+  for (int i = 0; i < 2000 && has_mapped_label (window, "Thank-you letter for a first gift"); i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (has_mapped_label (window, "Thank-you letter for a first gift"));
+  /* Preview slides it over the message. */
+  {
+    g_autoptr (GPtrArray) toggles = g_ptr_array_new ();
+    GtkToggleButton *preview = NULL;
+
+    collect (flap, GTK_TYPE_TOGGLE_BUTTON, toggles);
+    for (guint i = 0; i < toggles->len; i++)
+      if (g_strcmp0 (gtk_button_get_label (toggles->pdata[i]), "_Preview") == 0)
+        preview = toggles->pdata[i];
+    g_assert_nonnull (preview);
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (preview)));
+    gtk_toggle_button_set_active (preview, TRUE);
+    iterate ();
+    g_assert_true (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
+    gtk_toggle_button_set_active (preview, FALSE);
+    iterate ();
+  }
+
+  /* A wide window shows the list, the editor and the preview side by side. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  run_until (is_unfolded, leaflet);
+  g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+  g_assert_false (adw_flap_get_folded (ADW_FLAP (flap)));
+  g_assert_true (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
+  g_assert_true (has_mapped_label (window, "Thank-you letter for a first gift"));
+  g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (switcher_bar)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate ();
+  gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                 GTK_STYLE_PROVIDER (css));
+  g_settings_reset (settings, "window-size");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -315,6 +454,8 @@ main (int    argc,
   g_test_add ("/outreach/window/window-state", Fixture, NULL, fixture_set_up, test_window_state,
               fixture_tear_down);
   g_test_add ("/outreach/window/application", Fixture, NULL, fixture_set_up, test_application,
+              fixture_tear_down);
+  g_test_add ("/outreach/window/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
               fixture_tear_down);
 
   return g_test_run ();

@@ -59,6 +59,7 @@ struct _OutreachJobsPage
   GtkDropDown *kind_dropdown;
   GtkDropDown *date_dropdown;
   GtkMenuButton *range_button;
+  GtkLabel *range_label;
   GtkPopover *range_popover;
   GtkCalendar *from_calendar;
   GtkCalendar *to_calendar;
@@ -457,7 +458,9 @@ update_range_button (OutreachJobsPage *self)
 
   if (self->range_from == NULL)
     {
-      gtk_menu_button_set_label (self->range_button, _("Choose Dates…"));
+      gtk_label_set_label (self->range_label, _("Choose Dates…"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->range_button),
+                                   _("Choose the days the jobs were created on"));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->range_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose dates"), -1);
       return;
@@ -473,7 +476,8 @@ update_range_button (OutreachJobsPage *self)
     label = g_strdup_printf (_("%s – %s"), from, to);
   /* Translators: the accessible name of the button showing the date range */
   accessible = g_strdup_printf (_("Created %s"), label);
-  gtk_menu_button_set_label (self->range_button, label);
+  gtk_label_set_label (self->range_label, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->range_button), accessible);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->range_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
@@ -1067,6 +1071,7 @@ outreach_jobs_page_class_init (OutreachJobsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, date_dropdown);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_button);
+  gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_label);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_popover);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, from_calendar);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, to_calendar);

@@ -26,6 +26,8 @@ struct _OutreachTemplatesPage
   gboolean filling;   /* the page is filling the list or the editor */
 
   AdwToastOverlay *toast_overlay;
+  AdwLeaflet *leaflet;
+  GtkWidget *sidebar;
   GtkListBox *template_list;
   GtkStack *content_stack;
   GtkEntry *name_entry;
@@ -89,6 +91,21 @@ row_selected_cb (OutreachTemplatesPage *self,
   if (self->filling || row == NULL)
     return;
   show_template (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "template-id")));
+}
+
+/* In a narrow window the list and the editor take turns: a click on a
+ * template (selected or not) goes to its editor, Back to the list. */
+static void
+row_activated_cb (OutreachTemplatesPage *self,
+                  GtkListBoxRow         *row)
+{
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
+
+static void
+back_clicked_cb (OutreachTemplatesPage *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 static GtkListBoxRow *
@@ -160,6 +177,8 @@ fill (OutreachTemplatesPage *self,
     {
       self->current_id = 0;
       gtk_stack_set_visible_child_name (self->content_stack, "empty");
+      /* nothing to list: the page that says how to start */
+      adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
     }
   update_actions (self);
 }
@@ -198,6 +217,7 @@ outreach_templates_page_select (OutreachTemplatesPage *self,
   if (saved == NULL)
     return FALSE;
   fill (self, saved->id);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
   return TRUE;
 }
 
@@ -214,6 +234,7 @@ new_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
   outreach_template_editor_set_message (self->editor, "", "", NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "editor");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
   self->filling = FALSE;
   gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
   update_actions (self);
@@ -331,7 +352,10 @@ outreach_templates_page_class_init (OutreachTemplatesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/outreach/Outreach/outreach-templates-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplatesPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, OutreachTemplatesPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, OutreachTemplatesPage, sidebar);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplatesPage, template_list);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplatesPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplatesPage, name_entry);
   gtk_widget_class_bind_template_child (widget_class, OutreachTemplatesPage, editor);
@@ -348,6 +372,7 @@ outreach_templates_page_init (OutreachTemplatesPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_swapped (self->template_list, "row-selected", G_CALLBACK (row_selected_cb), self);
+  g_signal_connect_swapped (self->template_list, "row-activated", G_CALLBACK (row_activated_cb), self);
   g_signal_connect_swapped (self->name_entry, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->editor, "notify::valid", G_CALLBACK (update_actions), self);
   update_actions (self);
