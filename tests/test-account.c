@@ -60,7 +60,10 @@ field_error (OutreachAccount *account,
 
   if (outreach_account_validate_field (account, key, &error))
     return NULL;
-  g_assert_error (error, OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_INVALID);
+  g_assert_true (error->domain == OUTREACH_ACCOUNT_ERROR);
+  /* an empty needed field is told apart from a wrong value */
+  g_assert_cmpint (error->code, ==, strstr (error->message, "required") != NULL ? OUTREACH_ACCOUNT_ERROR_REQUIRED
+                                                                                : OUTREACH_ACCOUNT_ERROR_INVALID);
   return g_strdup (error->message);
 }
 

@@ -1,15 +1,28 @@
 /* test-preferences.c — Preferences as a user sees them, under Xvfb
  *
+ * Accounts are added and edited through the real form, with a real
+ * gnome-keyring-daemon on a private D-Bus (the program re-runs itself
+ * under its own `dbus-run-session`, so the daemon goes away with that bus)
+ * and a loopback SoupServer speaking SendGrid's API for "Test".
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <libsoup/soup.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "outreach-account-dialog.h"
 #include "outreach-preferences-window.h"
+#include "outreach-provider.h"
+#include "outreach-secret.h"
 #include "outreach-settings.h"
 #include "outreach-test-util.h"
+
+#define GRID_SECRET "SG.prefs-test-4b1f0e9d77"
+#define NEW_GRID_SECRET "SG.prefs-test-rotated-2c6a"
 
 typedef struct
 {
@@ -230,19 +243,335 @@ test_accounts (Fixture       *f,
   g_assert_cmpint (left, ==, 1);
 }
 
+/* ---- adding and editing an account through the form ---- */
+
+static char *seen_auth;
+static char *seen_path;
+
+static void
+sendgrid_handler (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           data)
+{
+  static const char body[] = "{\"scopes\":[\"mail.send\"]}";
+
+  g_free (seen_auth);
+  g_free (seen_path);
+  seen_auth = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                      "Authorization"));
+  seen_path = g_strdup (path);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+/* The row titled @title under @root (not a search-results copy). */
+static GtkWidget *
+row_in (GtkWidget  *root,
+        const char *title)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+
+  collect (root, ADW_TYPE_PREFERENCES_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0 &&
+        gtk_widget_get_ancestor (rows->pdata[i], GTK_TYPE_LIST_VIEW) == NULL)
+      return rows->pdata[i];
+  g_error ("no row titled “%s”", title);
+}
+
+static GtkWidget *
+button_labelled (GtkWidget  *root,
+                 const char *label)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *child = gtk_button_get_child (buttons->pdata[i]);
+
+      if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0 ||
+          (ADW_IS_BUTTON_CONTENT (child) &&
+           g_strcmp0 (adw_button_content_get_label (ADW_BUTTON_CONTENT (child)), label) == 0))
+        return buttons->pdata[i];
+    }
+  g_error ("no button “%s”", label);
+}
+
+static OutreachAccountDialog *
+find_account_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (OUTREACH_IS_ACCOUNT_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return OUTREACH_ACCOUNT_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* The problem shown under the field row @row, or NULL when none is. */
+static const char *
+problem_under (GtkWidget *row)
+{
+  GtkWidget *error_row = gtk_widget_get_next_sibling (row);
+  GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (error_row));
+
+  if (!gtk_widget_get_visible (error_row))
+    return NULL;
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static void
+type_into (GtkWidget  *root,
+           const char *title,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row_in (root, title)), text);
+  iterate ();
+}
+
+static void
+wait_for_subtitle (GtkWidget  *row,
+                   const char *prefix)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), prefix) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, prefix);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0, n = strlen (needle);
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  /* a database file has NUL bytes: search all of it */
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (contents + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+keyring_value (const char *account,
+               const char *key)
+{
+  const char *keys[] = { key, NULL };
+  g_autoptr (GHashTable) secrets = outreach_secret_lookup_all (account, NULL, keys, NULL);
+
+  return secrets != NULL ? g_strdup (g_hash_table_lookup (secrets, key)) : NULL;
+}
+
+static char *
+account_settings (Fixture    *f,
+                  const char *name)
+{
+  g_autoptr (OutreachStore) other = outreach_store_open (f->path, NULL);
+  sqlite3_stmt *stmt = outreach_store_prepare (other, "SELECT settings FROM accounts WHERE name = ?", NULL);
+  char *settings = NULL;
+
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    settings = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return settings;
+}
+
+static void
+assert_secret_not_on_disk (Fixture    *f,
+                           const char *secret)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+
+  g_assert_false (file_contains (f->path, secret));
+  g_assert_false (file_contains (wal, secret));
+  /* the search does find what the account row holds */
+  g_assert_true (file_contains (f->path, "office@example.org") || file_contains (wal, "office@example.org"));
+}
+
+static void
+press (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* "clicked" at once: gtk_widget_activate() on a shown button clicks it after 250 ms */
+  g_signal_emit_by_name (button, "clicked");
+  iterate ();
+}
+
+static void
+test_add_and_edit_account (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL, *settings = NULL, *stored = NULL, *edited = NULL, *rotated = NULL;
+  const char *const *kinds = outreach_provider_kinds ();
+  OutreachAccountDialog *dialog;
+  GtkWidget *form, *save, *from, *grid_row, *key_row;
+  GtkWidget *stored_label;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, sendgrid_handler, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* Add Account opens an empty form */
+  press (button_labelled (f->window, "_Add Account"));
+  dialog = find_account_dialog ();
+  g_assert_nonnull (dialog);
+  form = GTK_WIDGET (dialog);
+  save = button_labelled (form, "_Save");
+  g_assert_false (gtk_widget_is_sensitive (save));
+
+  /* the provider chooses the fields */
+  for (guint i = 0; kinds[i] != NULL; i++)
+    if (g_str_equal (kinds[i], "sendgrid"))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (row_in (form, "Provider")), i);
+  iterate ();
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (row_in (form, "API key")));
+  type_into (form, "Name", "Folder");
+
+  /* a bad field: the problem under it, Save still disabled */
+  from = row_in (form, "Sender address");
+  type_into (form, "Sender address", "not an address");
+  g_assert_cmpstr (problem_under (from), ==,
+                   "Sender address must be an e-mail address such as name@example.org, not “not an address”");
+  g_assert_false (gtk_widget_is_sensitive (save));
+  type_into (form, "Sender address", "office@example.org");
+  g_assert_null (problem_under (from));
+  type_into (form, "API address", url);
+  g_assert_false (gtk_widget_is_sensitive (save));
+  type_into (form, "API key", GRID_SECRET);
+  g_assert_true (gtk_widget_is_sensitive (save));
+
+  /* Test, with what is typed, before saving */
+  press (button_labelled (form, "_Test"));
+  wait_for_subtitle (row_in (form, "Test Connection"), "The provider accepted the credentials (HTTP 200)");
+  g_assert_cmpstr (seen_auth, ==, "Bearer " GRID_SECRET);
+  g_assert_cmpstr (seen_path, ==, "/v3/scopes");
+
+  /* a name that is taken is refused on the name */
+  press (save);
+  g_assert_true (find_account_dialog () == dialog);
+  g_assert_cmpstr (problem_under (row_in (form, "Name")), ==,
+                   "There is already an account named “Folder”; choose another name");
+  type_into (form, "Name", "Main grid");
+  press (save);
+  g_assert_null (find_account_dialog ());
+
+  /* in the database without the secret; the secret in the keyring */
+  settings = account_settings (f, "Main grid");
+  g_assert_nonnull (settings);
+  g_assert_nonnull (strstr (settings, "\"from\":\"office@example.org\""));
+  g_assert_nonnull (strstr (settings, "\"secret_keys\":[\"api_key\"]"));
+  assert_secret_not_on_disk (f, GRID_SECRET);
+  stored = keyring_value ("Main grid", "api_key");
+  g_assert_cmpstr (stored, ==, GRID_SECRET);
+
+  /* the new row; activating it opens the form filled in */
+  grid_row = row_in (f->window, "Main grid");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (grid_row)), ==, "SendGrid · office@example.org");
+  g_signal_emit_by_name (grid_row, "activated");
+  iterate ();
+  dialog = find_account_dialog ();
+  g_assert_nonnull (dialog);
+  form = GTK_WIDGET (dialog);
+  save = button_labelled (form, "_Save");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row_in (form, "Name"))), ==, "Main grid");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row_in (form, "Sender address"))), ==, "office@example.org");
+  key_row = row_in (form, "API key");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
+  collect (key_row, GTK_TYPE_LABEL, labels);
+  stored_label = NULL;
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), "Stored in keyring") == 0)
+      stored_label = labels->pdata[i];
+  g_assert_nonnull (stored_label);
+  g_assert_true (gtk_widget_get_visible (stored_label));
+  g_assert_true (gtk_widget_is_sensitive (save));
+
+  /* an edit that leaves the secret alone keeps it */
+  type_into (form, "Sender name", "Friends of the River");
+  press (save);
+  g_assert_null (find_account_dialog ());
+  edited = account_settings (f, "Main grid");
+  g_assert_nonnull (strstr (edited, "\"from_name\":\"Friends of the River\""));
+  g_clear_pointer (&stored, g_free);
+  stored = keyring_value ("Main grid", "api_key");
+  g_assert_cmpstr (stored, ==, GRID_SECRET);
+
+  /* typing a secret replaces it */
+  g_signal_emit_by_name (row_in (f->window, "Main grid"), "activated");
+  iterate ();
+  form = GTK_WIDGET (find_account_dialog ());
+  type_into (form, "API key", NEW_GRID_SECRET);
+  press (button_labelled (form, "_Save"));
+  rotated = keyring_value ("Main grid", "api_key");
+  g_assert_cmpstr (rotated, ==, NEW_GRID_SECRET);
+  assert_secret_not_on_disk (f, NEW_GRID_SECRET);
+
+  /* Test Connection on the list uses the keyring's secret */
+  grid_row = row_in (f->window, "Main grid");
+  press (button_labelled (grid_row, "_Test Connection"));
+  wait_for_subtitle (grid_row, "The provider accepted the credentials (HTTP 200)");
+  g_assert_cmpstr (seen_auth, ==, "Bearer " NEW_GRID_SECRET);
+  g_assert_true (gtk_widget_has_css_class (grid_row, "success"));
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *keyring_dir = NULL;
+  int status;
+
+  /* a private session bus of our own, so the keyring daemon dies with it */
+  if (g_getenv ("OUTREACH_TEST_PRIVATE_BUS") == NULL)
+    {
+      g_autoptr (GPtrArray) args = g_ptr_array_new ();
+      g_ptr_array_add (args, (gpointer) "dbus-run-session");
+      g_ptr_array_add (args, (gpointer) "--");
+      for (int i = 0; i < argc; i++)
+        g_ptr_array_add (args, argv[i]);
+      g_ptr_array_add (args, NULL);
+      g_setenv ("OUTREACH_TEST_PRIVATE_BUS", "1", TRUE);
+      execvp ("dbus-run-session", (char **) args->pdata);
+      g_printerr ("could not run dbus-run-session\n");
+      return 99;
+    }
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  keyring_dir = outreach_test_make_tmp_dir ();
+  outreach_test_start_keyring (keyring_dir);
 
 #define ADD(path, func) \
   g_test_add ("/outreach/preferences/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("organisation", test_organisation);
   ADD ("jobs-and-notifications", test_jobs_and_notifications);
   ADD ("accounts", test_accounts);
+  ADD ("add-and-edit-account", test_add_and_edit_account);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  outreach_test_remove_tree (keyring_dir);
+  g_free (seen_auth);
+  g_free (seen_path);
+  return status;
 }

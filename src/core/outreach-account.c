@@ -611,6 +611,30 @@ invalid (GError    **error,
   return FALSE;
 }
 
+static gboolean
+required (GError    **error,
+          const char *format,
+          ...) G_GNUC_PRINTF (2, 3);
+
+/* An empty field that is needed: a form shows this only once the field was
+ * touched or passed over, unlike a wrong value. */
+static gboolean
+required (GError    **error,
+          const char *format,
+          ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  if (error != NULL)
+    {
+      g_assert (*error == NULL);
+      *error = g_error_new_valist (OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_REQUIRED, format, args);
+    }
+  va_end (args);
+  return FALSE;
+}
+
 gboolean
 outreach_account_validate_name (OutreachAccount *self,
                                 GError         **error)
@@ -623,7 +647,7 @@ outreach_account_validate_name (OutreachAccount *self,
     return invalid (error, _("The name must be UTF-8 text"));
   trimmed = g_strstrip (g_strdup (self->name));
   if (*trimmed == '\0')
-    return invalid (error, _("A name is required, e.g. Main or Newsletter"));
+    return required (error, _("A name is required, e.g. Main or Newsletter"));
   if (!g_str_equal (trimmed, self->name))
     return invalid (error, _("The name must not start or end with a space"));
   if (g_utf8_strlen (self->name, -1) > 255)
@@ -758,8 +782,9 @@ check_value (const OutreachAccountField *field,
  * outreach_account_validate_field:
  *
  * Checks one field, as a form does while it is typed in. The error
- * (OUTREACH_ACCOUNT_ERROR_INVALID) names the field by its label and says
- * what is expected.
+ * names the field by its label and says what is expected:
+ * OUTREACH_ACCOUNT_ERROR_REQUIRED when it is empty and needed,
+ * OUTREACH_ACCOUNT_ERROR_INVALID when its value is wrong.
  */
 gboolean
 outreach_account_validate_field (OutreachAccount *self,
@@ -790,11 +815,11 @@ outreach_account_validate_field (OutreachAccount *self,
       if (typed != NULL && strpbrk (typed, "\r\n") != NULL)
         return invalid (error, _("%s must be a single line"), outreach_account_field_get_label (field));
       if ((field->flags & OUTREACH_ACCOUNT_FIELD_REQUIRED) != 0 && !has_secret (self, key))
-        return invalid (error, _("%s is required"), outreach_account_field_get_label (field));
+        return required (error, _("%s is required"), outreach_account_field_get_label (field));
       /* webhook: Basic authentication takes both or neither */
       if (g_str_equal (self->kind, "webhook") && g_str_equal (key, "password") &&
           *outreach_account_get_value (self, "username") != '\0' && !has_secret (self, key))
-        return invalid (error, _("%s is required with a user name"), outreach_account_field_get_label (field));
+        return required (error, _("%s is required with a user name"), outreach_account_field_get_label (field));
       return TRUE;
     }
 
@@ -802,11 +827,11 @@ outreach_account_validate_field (OutreachAccount *self,
   if (*value == '\0')
     {
       if ((field->flags & OUTREACH_ACCOUNT_FIELD_REQUIRED) != 0)
-        return invalid (error, _("%s is required"), outreach_account_field_get_label (field));
+        return required (error, _("%s is required"), outreach_account_field_get_label (field));
       /* twilio: one of the two senders */
       if (g_str_equal (self->kind, "twilio") && g_str_equal (key, "from_number") &&
           *outreach_account_get_value (self, "messaging_service_sid") == '\0')
-        return invalid (error, _("A sender number or a messaging service SID is required"));
+        return required (error, _("A sender number or a messaging service SID is required"));
       return TRUE;
     }
   return check_value (field, value, error);

@@ -17,6 +17,7 @@ typedef enum
   OUTREACH_ACCOUNT_ERROR_INVALID,    /* a field's value is wrong; the message names the field */
   OUTREACH_ACCOUNT_ERROR_NOT_FOUND,  /* no account by that name */
   OUTREACH_ACCOUNT_ERROR_EXISTS,     /* another account already has the name */
+  OUTREACH_ACCOUNT_ERROR_REQUIRED,   /* a needed field is empty; the message names it */
 } OutreachAccountError;
 
 typedef enum

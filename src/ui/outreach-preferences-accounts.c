@@ -1,10 +1,12 @@
 /* outreach-preferences-accounts.c — the accounts list of Preferences
  *
- * One row per account with "Test Connection" (a harmless authenticated
- * request to the provider, run in a thread; the answer shows on the row)
- * and "Remove" (after a confirmation that says how many jobs use it; its
- * keyring secrets go too). The same steps as `outreach accounts test` and
- * `accounts remove`.
+ * One row per account: activating it opens the account's form
+ * (OutreachAccountDialog) to edit it; "Test Connection" runs the
+ * provider's harmless authenticated request in a thread and shows the
+ * answer on the row; "Remove" asks first, saying how many jobs use the
+ * account (its keyring secrets go too). "Add Account" in the group's
+ * header opens an empty form. The work is OutreachAccount's, the same as
+ * `outreach accounts add|edit|test|remove`.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,137 +17,24 @@
 #include "outreach-preferences-accounts.h"
 
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
 
-#include "outreach-provider.h"
-#include "outreach-secret.h"
+#include "outreach-account-dialog.h"
+#include "outreach-account.h"
 
-typedef struct
-{
-  char *path;
-  char *name;
-} TestQuery;
+static void fill_rows (AdwPreferencesGroup *group,
+                       OutreachStore       *store);
 
 static void
-test_query_free (TestQuery *query)
+show_toast (GtkWidget  *widget,
+            const char *message)
 {
-  g_free (query->path);
-  g_free (query->name);
-  g_free (query);
+  GtkWidget *window = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_WINDOW);
+
+  if (window != NULL)
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (message));
 }
 
-/* In a thread: what `outreach accounts test` does, as one line for the row. */
-static void
-test_thread (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  TestQuery *query = task_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OutreachStore) store = outreach_store_open (query->path, &error);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GPtrArray) keyring_keys = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GHashTable) secrets = NULL;
-  g_autoptr (OutreachProvider) provider = NULL;
-  g_autoptr (SoupMessage) request = NULL;
-  g_autoptr (SoupSession) session = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autofree char *kind = NULL, *settings_json = NULL;
-  JsonObject *settings;
-  sqlite3_stmt *stmt;
-  guint status;
-
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  stmt = outreach_store_prepare (store, "SELECT kind, settings FROM accounts WHERE name = ?", &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  sqlite3_bind_text (stmt, 1, query->name, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("The account “%s” no longer exists"), query->name);
-      return;
-    }
-  kind = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  settings_json = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-  sqlite3_reset (stmt);
-
-  if (!json_parser_load_from_data (parser, settings_json, -1, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  settings = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_has_member (settings, "secret_keys"))
-    {
-      JsonArray *keys = json_object_get_array_member (settings, "secret_keys");
-      for (guint i = 0; i < json_array_get_length (keys); i++)
-        g_ptr_array_add (keyring_keys, g_strdup (json_array_get_string_element (keys, i)));
-      json_object_remove_member (settings, "secret_keys");
-    }
-  g_ptr_array_add (keyring_keys, NULL);
-
-  secrets = outreach_secret_lookup_all (query->name, outreach_provider_kind_secret_keys (kind),
-                                        (const char *const *) keyring_keys->pdata, &error);
-  if (secrets == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  provider = outreach_provider_new (kind, query->name, settings, secrets, &error);
-  if (provider == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (outreach_provider_is_local (provider))
-    {
-      g_task_return_pointer (task, g_strdup (_("Ready: this account needs no connection")), g_free);
-      return;
-    }
-  request = outreach_provider_build_test_request (provider, &error);
-  if (request == NULL)
-    {
-      if (error != NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, g_strdup (_("The settings are complete; this provider has "
-                                                 "no harmless test call")), g_free);
-      return;
-    }
-  session = soup_session_new_with_options ("timeout", 30, "user-agent", "Outreach/" PACKAGE_VERSION,
-                                           NULL);
-  body = soup_session_send_and_read (session, request, cancellable, &error);
-  if (body == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("Could not reach the provider: %s"), error->message);
-      return;
-    }
-  status = soup_message_get_status (request);
-  if (status >= 200 && status < 300)
-    {
-      g_task_return_pointer (task, g_strdup_printf (_("The provider accepted the credentials "
-                                                      "(HTTP %u)"), status), g_free);
-      return;
-    }
-  {
-    OutreachDelivery d = { 0 };
-    outreach_provider_classify_status (provider, request, body, NULL, &d);
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("The provider answered: %s"), d.error);
-    outreach_delivery_clear (&d);
-  }
-}
+/* ---- Test Connection ---- */
 
 static void
 test_done_cb (GObject      *source,
@@ -154,65 +43,44 @@ test_done_cb (GObject      *source,
 {
   g_autoptr (AdwActionRow) row = user_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *outcome = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (OutreachAccountTestResult) outcome =
+    outreach_account_test_finish (OUTREACH_ACCOUNT (source), result, &error);
   GtkWidget *button = g_object_get_data (G_OBJECT (row), "test-button");
+  g_autofree char *text = outcome != NULL ? outreach_account_test_result_describe (outcome)
+                                          : g_strdup (error->message);
+  gboolean ok = outcome != NULL && outreach_account_test_result_ok (outcome);
 
   gtk_widget_set_sensitive (button, TRUE);
   gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (row), "success");
-  if (outcome != NULL)
-    {
-      adw_action_row_set_subtitle (row, outcome);
-      gtk_widget_add_css_class (GTK_WIDGET (row), "success");
-    }
-  else
-    {
-      adw_action_row_set_subtitle (row, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-    }
+  adw_action_row_set_subtitle (row, text);
+  gtk_widget_add_css_class (GTK_WIDGET (row), ok ? "success" : "error");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 static void
-test_clicked_cb (GtkButton   *button,
+test_clicked_cb (GtkButton    *button,
                  AdwActionRow *row)
 {
   OutreachStore *store = g_object_get_data (G_OBJECT (row), "store");
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, test_done_cb, g_object_ref (row));
-  TestQuery *query = g_new0 (TestQuery, 1);
+  const char *name = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OutreachAccount) account = outreach_account_load (store, name, &error);
 
-  query->path = g_strdup (outreach_store_get_path (store));
-  query->name = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-  g_task_set_task_data (task, query, (GDestroyNotify) test_query_free);
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "success");
+  if (account == NULL)
+    {
+      adw_action_row_set_subtitle (row, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      return;
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
   adw_action_row_set_subtitle (row, _("Testing the connection…"));
-  g_task_run_in_thread (task, test_thread);
+  outreach_account_test_async (account, NULL, test_done_cb, g_object_ref (row));
 }
 
-static gboolean
-remove_account (OutreachStore  *store,
-                const char     *name,
-                GError        **error)
-{
-  sqlite3_stmt *stmt;
-  int n_secrets;
-
-  stmt = outreach_store_prepare (store, "SELECT json_array_length (settings, '$.secret_keys')"
-                                        " FROM accounts WHERE name = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  n_secrets = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int (stmt, 0) : 0;
-  sqlite3_reset (stmt);
-  /* Only touch the keyring when something was stored there. */
-  if (n_secrets > 0 && !outreach_secret_clear (name, error))
-    return FALSE;
-
-  stmt = outreach_store_prepare (store, "DELETE FROM accounts WHERE name = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-  return outreach_store_step_done (store, stmt, error);
-}
+/* ---- Remove ---- */
 
 static void
 remove_response_cb (AdwMessageDialog *dialog,
@@ -221,24 +89,19 @@ remove_response_cb (AdwMessageDialog *dialog,
 {
   OutreachStore *store = g_object_get_data (G_OBJECT (row), "store");
   GtkWidget *group = gtk_widget_get_ancestor (GTK_WIDGET (row), ADW_TYPE_PREFERENCES_GROUP);
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (row), ADW_TYPE_PREFERENCES_WINDOW);
   g_autoptr (GError) error = NULL;
   g_autofree char *name = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  g_autofree char *title = NULL;
 
   if (g_strcmp0 (response, "remove") != 0)
     return;
-  if (!remove_account (store, name, &error))
+  if (!outreach_account_remove (store, name, &error))
     {
-      if (window != NULL)
-        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window),
-                                          adw_toast_new (error->message));
+      show_toast (GTK_WIDGET (row), error->message);
       return;
     }
-  if (window != NULL)
-    {
-      g_autofree char *title = g_strdup_printf (_("Account “%s” removed"), name);
-      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (window), adw_toast_new (title));
-    }
+  title = g_strdup_printf (_("Account “%s” removed"), name);
+  show_toast (GTK_WIDGET (row), title);
   if (group != NULL)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
 }
@@ -251,19 +114,9 @@ remove_clicked_cb (GtkButton    *button,
   const char *name = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
   g_autofree char *heading = g_strdup_printf (_("Remove Account “%s”?"), name);
   g_autofree char *body = NULL;
-  sqlite3_stmt *stmt;
-  gint64 used = 0;
+  gint64 used = outreach_account_count_jobs (store, name);
   AdwMessageDialog *dialog;
 
-  stmt = outreach_store_prepare (store, "SELECT count(*) FROM jobs j JOIN accounts a"
-                                        " ON a.id = j.account_id WHERE a.name = ?", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        used = sqlite3_column_int64 (stmt, 0);
-      sqlite3_reset (stmt);
-    }
   body = g_strdup_printf (ngettext ("%lld job uses it and will have no account until you choose "
                                     "another. Its keyring secrets are removed too.",
                                     "%lld jobs use it and will have no account until you choose "
@@ -274,23 +127,79 @@ remove_clicked_cb (GtkButton    *button,
     GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (button))), heading, body));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), row, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Adds one row per account to @group. */
-void
-outreach_preferences_accounts_fill (AdwPreferencesGroup *group,
-                                    OutreachStore       *store)
+/* ---- Add and edit ---- */
+
+static void
+saved_cb (OutreachAccountDialog *dialog,
+          AdwPreferencesGroup   *group)
 {
+  OutreachStore *store = g_object_get_data (G_OBJECT (group), "store");
+  OutreachAccount *account = outreach_account_dialog_get_account (dialog);
+  g_autofree char *title = g_strdup_printf (_("Account “%s” saved"), outreach_account_get_name (account));
+
+  fill_rows (group, store);
+  show_toast (GTK_WIDGET (group), title);
+}
+
+static void
+present_dialog (AdwPreferencesGroup   *group,
+                OutreachAccountDialog *dialog)
+{
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (saved_cb), group, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+add_clicked_cb (GtkButton           *button,
+                AdwPreferencesGroup *group)
+{
+  OutreachStore *store = g_object_get_data (G_OBJECT (group), "store");
+
+  present_dialog (group, outreach_account_dialog_new_add (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (group))),
+                                                          store));
+}
+
+static void
+row_activated_cb (AdwActionRow *row)
+{
+  OutreachStore *store = g_object_get_data (G_OBJECT (row), "store");
+  GtkWidget *group = gtk_widget_get_ancestor (GTK_WIDGET (row), ADW_TYPE_PREFERENCES_GROUP);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OutreachAccount) account =
+    outreach_account_load (store, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), &error);
+
+  if (account == NULL)
+    {
+      show_toast (GTK_WIDGET (row), error->message);
+      return;
+    }
+  present_dialog (ADW_PREFERENCES_GROUP (group),
+                  outreach_account_dialog_new_edit (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (row))),
+                                                    store, account));
+}
+
+/* ---- the list ---- */
+
+static void
+fill_rows (AdwPreferencesGroup *group,
+           OutreachStore       *store)
+{
+  GPtrArray *rows = g_object_get_data (G_OBJECT (group), "account-rows");
   g_autoptr (GError) error = NULL;
   sqlite3_stmt *stmt;
 
-  g_return_if_fail (ADW_IS_PREFERENCES_GROUP (group));
-  g_return_if_fail (OUTREACH_IS_STORE (store));
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, rows->pdata[i]);
+  g_ptr_array_set_size (rows, 0);
 
-  stmt = outreach_store_prepare (store, "SELECT name, kind FROM accounts ORDER BY name", &error);
+  stmt = outreach_store_prepare (store, "SELECT name, kind, json_extract (settings, '$.from')"
+                                        " FROM accounts ORDER BY name", &error);
   if (stmt == NULL)
     {
       g_warning ("%s", error->message);
@@ -300,27 +209,76 @@ outreach_preferences_accounts_fill (AdwPreferencesGroup *group,
     {
       const char *name = (const char *) sqlite3_column_text (stmt, 0);
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+      const char *from = (const char *) sqlite3_column_text (stmt, 2);
+      g_autofree char *subtitle = from != NULL && *from != '\0'
+                                    ? g_strdup_printf ("%s · %s", outreach_account_kind_get_label (kind), from)
+                                    : g_strdup (outreach_account_kind_get_label (kind));
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *test = gtk_button_new_with_mnemonic (_("_Test Connection"));
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
       g_autofree char *remove_label = g_strdup_printf (_("Remove account %s"), name);
-      g_autofree char *subtitle = g_strdup_printf (_("Provider: %s"), kind);
+      g_autofree char *test_label = g_strdup_printf (_("Test the connection of account %s"), name);
+      g_autofree char *edit_label = g_strdup_printf (_("Edit account %s"), name);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, edit_label);
       gtk_widget_set_valign (test, GTK_ALIGN_CENTER);
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
       gtk_widget_set_tooltip_text (remove, remove_label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       remove_label, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (test), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      test_label, -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), test);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
       g_object_set_data_full (G_OBJECT (row), "store", g_object_ref (store), g_object_unref);
       g_object_set_data (G_OBJECT (row), "test-button", test);
       g_signal_connect (test, "clicked", G_CALLBACK (test_clicked_cb), row);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked_cb), row);
+      g_signal_connect (row, "activated", G_CALLBACK (row_activated_cb), NULL);
       adw_preferences_group_add (group, row);
+      g_ptr_array_add (rows, row);
     }
   sqlite3_reset (stmt);
+}
+
+/**
+ * outreach_preferences_accounts_fill:
+ *
+ * Adds one row per account to @group, and the "Add Account" button to its
+ * header. The rows are rebuilt when a form saves an account.
+ */
+void
+outreach_preferences_accounts_fill (AdwPreferencesGroup *group,
+                                    OutreachStore       *store)
+{
+  GtkWidget *add;
+  GtkWidget *content;
+
+  g_return_if_fail (ADW_IS_PREFERENCES_GROUP (group));
+  g_return_if_fail (OUTREACH_IS_STORE (store));
+
+  if (g_object_get_data (G_OBJECT (group), "account-rows") == NULL)
+    {
+      g_object_set_data_full (G_OBJECT (group), "store", g_object_ref (store), g_object_unref);
+      g_object_set_data_full (G_OBJECT (group), "account-rows", g_ptr_array_new (),
+                              (GDestroyNotify) g_ptr_array_unref);
+      add = gtk_button_new ();
+      content = adw_button_content_new ();
+      adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "list-add-symbolic");
+      adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Add Account"));
+      adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+      gtk_button_set_child (GTK_BUTTON (add), content);
+      gtk_widget_add_css_class (add, "flat");
+      gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Add account"), -1);
+      g_signal_connect (add, "clicked", G_CALLBACK (add_clicked_cb), group);
+      adw_preferences_group_set_header_suffix (group, add);
+    }
+  fill_rows (group, store);
 }
