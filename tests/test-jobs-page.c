@@ -87,6 +87,34 @@ fixture_set_up (Fixture       *f,
   f->page = OUTREACH_JOBS_PAGE (find_one (f->window, OUTREACH_TYPE_JOBS_PAGE));
 }
 
+/* More jobs than the first frame shows (FIRST_FRAME_ROWS), there before
+ * the window is: all of them must be listed once it is on screen. */
+static void
+fixture_set_up_many (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = outreach_test_make_tmp_dir ();
+  f->path = g_build_filename (f->dir, "outreach.db", NULL);
+  f->store = outreach_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (outreach_store_exec (f->store, seed_sql, &error));
+  g_assert_true (outreach_store_exec (f->store,
+    "WITH RECURSIVE n(i) AS (SELECT 7 UNION ALL SELECT i + 1 FROM n WHERE i < 206)"
+    " INSERT INTO jobs (id, uuid, name, kind, status, created_at, updated_at, finished_at)"
+    " SELECT i, printf ('00000000-0000-0000-0000-%012d', i), printf ('Appeal %d', i), 'send',"
+    " 'completed', 1000 + i, 1000 + i, 1000 + i FROM n", &error));
+
+  f->window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (f->window));
+  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (f->window); i++)
+    g_main_context_iteration (NULL, TRUE);
+  iterate ();
+  f->page = OUTREACH_JOBS_PAGE (find_one (f->window, OUTREACH_TYPE_JOBS_PAGE));
+}
+
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
@@ -193,6 +221,27 @@ test_seeded_list (Fixture       *f,
   g_assert_cmpstr (shown, ==, "All 6|Active 2|Completed 1|Failed 1|Cancelled 1");
   g_assert_cmpuint (n_rows (f), ==, 6);
   g_assert_cmpstr (texts, ==, "Cancelled|Completed — 1 failed|Draft|Failed|Paused|Running");
+}
+
+static void
+test_many_jobs (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *shown = NULL;
+  g_autoptr (OutreachJobQueryItem) last = NULL;
+
+  /* the first frame has long been painted: every row is there */
+  for (int i = 0; i < 200 && n_rows (f) != 206; i++)
+    {
+      g_usleep (10000);
+      iterate ();
+    }
+  shown = counters (f);
+  g_assert_cmpstr (shown, ==, "All 206|Active 2|Completed 201|Failed 1|Cancelled 1");
+  g_assert_cmpuint (n_rows (f), ==, 206);
+  /* newest first: the oldest job, Spring appeal, is the last row */
+  last = g_list_model_get_item (G_LIST_MODEL (outreach_jobs_page_get_selection (f->page)), 205);
+  g_assert_cmpstr (outreach_job_query_item_get_data (last)->name, ==, "Spring appeal");
 }
 
 static void
@@ -617,6 +666,8 @@ main (int    argc,
   ADD ("open-detail", test_open_detail);
   ADD ("custom-date-range", test_custom_date_range);
 #undef ADD
+  g_test_add ("/outreach/jobs-page/many-jobs", Fixture, NULL, fixture_set_up_many, test_many_jobs,
+              fixture_tear_down);
 
   return g_test_run ();
 }

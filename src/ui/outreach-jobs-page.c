@@ -35,6 +35,9 @@ typedef enum
   N_COLUMNS
 } Column;
 
+/* rows the column view sees before the first frame (see "The first frame") */
+#define FIRST_FRAME_ROWS 48
+
 struct _OutreachJobsPage
 {
   GtkWidget parent_instance;
@@ -42,6 +45,12 @@ struct _OutreachJobsPage
   OutreachStore *store;
   OutreachJobListModel *model;
   GtkMultiSelection *selection;
+  /* the rows the column view sees: a screenful until the first frame is
+   * painted, then all of them (see "The first frame") */
+  GtkSliceListModel *rows_shown;
+  gulong first_paint_handler;
+  guint show_all_rows_id;
+  gboolean painted;
   OutreachJobQueryWatch *watch;
   gulong watch_handler;
   guint tick_id;
@@ -95,7 +104,6 @@ update_cell (GtkListItem *item)
   const OutreachJobData *d;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *text = NULL;
-  g_autofree char *tooltip = NULL;
 
   if (row == NULL)
     return;
@@ -105,13 +113,11 @@ update_cell (GtkListItem *item)
     {
     case COLUMN_NAME:
       gtk_label_set_label (GTK_LABEL (child), d->name);
-      gtk_widget_set_tooltip_text (child, d->error);
       break;
 
     case COLUMN_STATUS:
       outreach_job_status_badge_set_status (OUTREACH_JOB_STATUS_BADGE (child), d->status, d->failed,
                                             d->scheduled_at);
-      gtk_widget_set_tooltip_text (child, d->error);
       break;
 
     case COLUMN_PROGRESS:
@@ -145,8 +151,6 @@ update_cell (GtkListItem *item)
         /* Translators: sent / failed recipients */
         text = g_strdup_printf (_("%s / %s"), sent, failed);
         gtk_label_set_label (GTK_LABEL (child), text);
-        tooltip = g_strdup_printf (_("%s sent, %s failed"), sent, failed);
-        gtk_widget_set_tooltip_text (child, tooltip);
         if (d->failed > 0)
           gtk_widget_add_css_class (child, "error");
         else
@@ -161,9 +165,7 @@ update_cell (GtkListItem *item)
 
     case COLUMN_CREATED:
       text = outreach_job_format_relative (d->created_at, now);
-      tooltip = outreach_job_format_full_time (d->created_at);
       gtk_label_set_label (GTK_LABEL (child), text);
-      gtk_widget_set_tooltip_text (child, tooltip);
       break;
 
     case N_COLUMNS:
@@ -207,6 +209,52 @@ context_menu_pressed_cb (GtkGestureClick *gesture,
   gtk_popover_set_pointing_to (GTK_POPOVER (self->row_popover), &rect);
   gtk_popover_popup (GTK_POPOVER (self->row_popover));
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/* Tooltips are written when asked for: setting one on a mapped widget
+ * makes GTK ask the X server where the pointer is, and binding a screenful
+ * of rows did that hundreds of times. */
+static gboolean
+cell_query_tooltip_cb (GtkWidget   *child,
+                       int          x,
+                       int          y,
+                       gboolean     keyboard,
+                       GtkTooltip  *tooltip,
+                       GtkListItem *item)
+{
+  OutreachJobQueryItem *row = item_row (item);
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "column"));
+  const OutreachJobData *d;
+  g_autofree char *text = NULL;
+
+  if (row == NULL)
+    return FALSE;
+  d = outreach_job_query_item_get_data (row);
+
+  switch (column)
+    {
+    case COLUMN_NAME:
+    case COLUMN_STATUS:
+      text = g_strdup (d->error);
+      break;
+    case COLUMN_SENT:
+      {
+        g_autofree char *sent = outreach_job_format_count (d->sent);
+        g_autofree char *failed = outreach_job_format_count (d->failed);
+
+        text = g_strdup_printf (_("%s sent, %s failed"), sent, failed);
+      }
+      break;
+    case COLUMN_CREATED:
+      text = outreach_job_format_full_time (d->created_at);
+      break;
+    default:
+      break;
+    }
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -253,6 +301,12 @@ setup_cb (GtkSignalListItemFactory *factory,
     }
 
   g_object_set_data (G_OBJECT (item), "column", GINT_TO_POINTER (column));
+  if (column == COLUMN_NAME || column == COLUMN_STATUS || column == COLUMN_SENT
+      || column == COLUMN_CREATED)
+    {
+      gtk_widget_set_has_tooltip (child, TRUE);
+      g_signal_connect (child, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), item);
+    }
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
   g_signal_connect (click, "pressed", G_CALLBACK (context_menu_pressed_cb), item);
@@ -802,7 +856,10 @@ outreach_jobs_page_set_store (OutreachJobsPage *self,
                            G_CONNECT_SWAPPED);
 
   g_clear_object (&self->selection);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  g_clear_object (&self->rows_shown);
+  self->rows_shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), 0,
+                                               self->painted ? G_MAXUINT : FIRST_FRAME_ROWS);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->rows_shown)));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb),
                            self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -964,6 +1021,49 @@ bench_map_cb (OutreachJobsPage *self)
     }
 }
 
+/* ---- The first frame ----
+ *
+ * GTK 4.8's list views build up to 200 rows before they know their own
+ * height. With seven cells a row that was most of the time from start to
+ * the first frame; a screenful is all the first frame can show. So until
+ * then the column view sees the first FIRST_FRAME_ROWS rows (more than fit
+ * on a 1440-pixel-high screen), and every row from the next frame on. */
+
+static gboolean
+show_all_rows_cb (gpointer user_data)
+{
+  OutreachJobsPage *self = user_data;
+
+  self->show_all_rows_id = 0;
+  if (self->rows_shown != NULL)
+    gtk_slice_list_model_set_size (self->rows_shown, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_frame_painted_cb (OutreachJobsPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL)
+    g_clear_signal_handler (&self->first_paint_handler, clock);
+  self->painted = TRUE;
+  /* after this frame, not within it: the new rows are below the fold */
+  if (self->show_all_rows_id == 0)
+    self->show_all_rows_id = g_idle_add (show_all_rows_cb, self);
+}
+
+static void
+map_cb (OutreachJobsPage *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (!self->painted && self->first_paint_handler == 0 && clock != NULL)
+    self->first_paint_handler = g_signal_connect_object (clock, "after-paint",
+                                                         G_CALLBACK (first_frame_painted_cb),
+                                                         self, G_CONNECT_SWAPPED);
+}
+
 /* ---- Construction ---- */
 
 static void
@@ -1031,6 +1131,7 @@ outreach_jobs_page_dispose (GObject *object)
   OutreachJobsPage *self = OUTREACH_JOBS_PAGE (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->show_all_rows_id, g_source_remove);
   if (self->watch != NULL)
     g_clear_signal_handler (&self->watch_handler, self->watch);
   self->watch = NULL;
@@ -1044,6 +1145,7 @@ outreach_jobs_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), OUTREACH_TYPE_JOBS_PAGE);
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows_shown);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_pointer (&self->range_from, g_date_time_unref);
@@ -1141,6 +1243,7 @@ outreach_jobs_page_init (OutreachJobsPage *self)
     gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   }
 
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   if (g_getenv ("OUTREACH_BENCH_FIRST_FRAME") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
 
