@@ -4,10 +4,10 @@
  * The preview follows typing after a short pause
  * (OUTREACH_TEMPLATE_EDITOR_PREVIEW_DELAY_MS): each pause compiles the
  * three parts once, marks the first error in its buffer and renders the
- * parts for the donor shown. The HTML preview is a WebKitWebView with
- * JavaScript off, an ephemeral network session, a Content-Security-Policy
- * that forbids every load, and every navigation refused: a template can
- * never phone home from the preview.
+ * parts for the donor shown. The HTML preview is a WebKitWebView
+ * (outreach-html-preview.c) with JavaScript off, an ephemeral network
+ * session, a Content-Security-Policy that forbids every load, and every
+ * navigation refused: a template can never phone home from the preview.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,8 +19,8 @@
 
 #include <glib/gi18n.h>
 #include <gtksourceview/gtksource.h>
-#include <webkit/webkit.h>
 
+#include "outreach-html-preview.h"
 #include "outreach-merge-fields.h"
 #include "outreach-template-check.h"
 #include "outreach-template-library.h"
@@ -66,7 +66,7 @@ struct _OutreachTemplateEditor
   GtkTextView *preview_text;
   GtkStackPage *html_preview_page;
   GtkFrame *html_preview_frame;
-  WebKitWebView *web_view;
+  GtkWidget *html_preview;  /* NULL until an HTML body was shown */
 };
 
 G_DEFINE_FINAL_TYPE (OutreachTemplateEditor, outreach_template_editor, ADW_TYPE_BIN)
@@ -298,54 +298,32 @@ with_csp (const char *html)
   return g_strdup_printf ("%.*s%s%s", (int) (head + 1 - html), html, PREVIEW_CSP, head + 1);
 }
 
+/* Made on first need: a web view costs a web process (and loading
+ * WebKitGTK), and most messages and the app's start never need one.
+ * Returns FALSE when WebKitGTK is missing: the frame says so instead. */
 static gboolean
-decide_policy_cb (WebKitWebView            *view,
-                  WebKitPolicyDecision     *decision,
-                  WebKitPolicyDecisionType  type,
-                  gpointer                  user_data)
+ensure_html_preview (OutreachTemplateEditor *self)
 {
-  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION
-      || type == WEBKIT_POLICY_DECISION_TYPE_NEW_WINDOW_ACTION)
+  g_autoptr (GError) error = NULL;
+  GtkWidget *message;
+
+  if (self->html_preview != NULL)
+    return TRUE;
+  if (gtk_frame_get_child (self->html_preview_frame) != NULL)
+    return FALSE;
+
+  self->html_preview = outreach_html_preview_new (&error);
+  if (self->html_preview == NULL)
     {
-      WebKitNavigationAction *action =
-        webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
-      const char *uri = webkit_uri_request_get_uri (webkit_navigation_action_get_request (action));
-
-      /* Only the preview's own page; a click on a link goes nowhere. */
-      if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION && g_strcmp0 (uri, "about:blank") == 0)
-        webkit_policy_decision_use (decision);
-      else
-        webkit_policy_decision_ignore (decision);
-      return TRUE;
+      message = gtk_label_new (error->message);
+      gtk_label_set_wrap (GTK_LABEL (message), TRUE);
+      gtk_widget_add_css_class (message, "dim-label");
+      gtk_frame_set_child (self->html_preview_frame, message);
+      return FALSE;
     }
-  return FALSE;
-}
-
-/* Made on first need: a web view costs a web process, and most messages
- * (and the app's start) never need one. */
-static void
-ensure_web_view (OutreachTemplateEditor *self)
-{
-  g_autoptr (WebKitNetworkSession) session = NULL;
-  WebKitSettings *settings;
-
-  if (self->web_view != NULL)
-    return;
-
-  /* The HTML preview: no JavaScript, no cookies or cache on disk, no loads. */
-  session = webkit_network_session_new_ephemeral ();
-  self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW, "network-session", session, NULL);
-  settings = webkit_web_view_get_settings (self->web_view);
-  webkit_settings_set_enable_javascript (settings, FALSE);
-  webkit_settings_set_enable_javascript_markup (settings, FALSE);
-  webkit_settings_set_enable_developer_extras (settings, FALSE);
-  webkit_settings_set_enable_page_cache (settings, FALSE);
-  g_signal_connect (self->web_view, "decide-policy", G_CALLBACK (decide_policy_cb), self);
-  gtk_widget_set_vexpand (GTK_WIDGET (self->web_view), TRUE);
-  gtk_frame_set_child (self->html_preview_frame, GTK_WIDGET (self->web_view));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->web_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("HTML preview"), -1);
-
+  gtk_widget_set_vexpand (self->html_preview, TRUE);
+  gtk_frame_set_child (self->html_preview_frame, self->html_preview);
+  return TRUE;
 }
 
 static void
@@ -440,8 +418,8 @@ update_preview (OutreachTemplateEditor *self)
 
       g_free (self->preview_html);
       self->preview_html = with_csp (out);
-      ensure_web_view (self);
-      webkit_web_view_load_html (self->web_view, self->preview_html, "about:blank");
+      if (ensure_html_preview (self))
+        outreach_html_preview_show (self->html_preview, self->preview_html);
     }
   else if (html == NULL)
     g_clear_pointer (&self->preview_html, g_free);
@@ -995,5 +973,5 @@ outreach_template_editor_get_html_preview (OutreachTemplateEditor *self)
 {
   g_return_val_if_fail (OUTREACH_IS_TEMPLATE_EDITOR (self), NULL);
 
-  return (GtkWidget *) self->web_view;
+  return self->html_preview;
 }
