@@ -300,6 +300,20 @@ button_labelled (GtkWidget  *root,
   g_error ("no button “%s”", label);
 }
 
+static GtkWidget *
+button_labelled_tooltip (GtkWidget  *root,
+                         const char *tooltip)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), tooltip) == 0 &&
+        gtk_widget_get_ancestor (buttons->pdata[i], GTK_TYPE_LIST_VIEW) == NULL)
+      return buttons->pdata[i];
+  g_error ("no button “%s”", tooltip);
+}
+
 static OutreachAccountDialog *
 find_account_dialog (void)
 {
@@ -416,7 +430,8 @@ test_add_and_edit_account (Fixture       *f,
 {
   g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr (GError) error = NULL;
-  g_autofree char *url = NULL, *settings = NULL, *stored = NULL, *edited = NULL, *rotated = NULL;
+  g_autofree char *url = NULL, *settings = NULL, *stored = NULL, *edited = NULL, *rotated = NULL, *gone = NULL;
+  AdwMessageDialog *confirm;
   const char *const *kinds = outreach_provider_kinds ();
   OutreachAccountDialog *dialog;
   GtkWidget *form, *save, *from, *grid_row, *key_row;
@@ -532,6 +547,29 @@ test_add_and_edit_account (Fixture       *f,
   wait_for_subtitle (grid_row, "The provider accepted the credentials (HTTP 200)");
   g_assert_cmpstr (seen_auth, ==, "Bearer " NEW_GRID_SECRET);
   g_assert_true (gtk_widget_has_css_class (grid_row, "success"));
+
+  /* removing it (confirmed) takes the keyring's secret too */
+  g_signal_emit_by_name (button_labelled_tooltip (f->window, "Remove account Main grid"), "clicked");
+  iterate ();
+  confirm = find_dialog ();
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "remove");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  iterate ();
+  g_clear_pointer (&settings, g_free);
+  settings = account_settings (f, "Main grid");
+  g_assert_null (settings);
+  gone = keyring_value ("Main grid", "api_key");
+  g_assert_null (gone);
+
+  /* and the list is rebuilt after the next save */
+  press (button_labelled (f->window, "_Add Account"));
+  form = GTK_WIDGET (find_account_dialog ());
+  type_into (form, "Name", "Outbox");
+  type_into (form, "Folder", "/tmp/outreach-outbox");
+  press (button_labelled (form, "_Save"));
+  g_assert_null (find_account_dialog ());
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_in (f->window, "Outbox"))), ==, "Folder");
 }
 
 int

@@ -162,7 +162,7 @@ update_state (OutreachAccountDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.save", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.test", valid && !self->testing);
   /* why Save is not available yet, for the pointer and for screen readers */
-  gtk_widget_set_tooltip_text (self->save_button, valid ? NULL : first->message);
+  gtk_widget_set_tooltip_text (self->save_button, valid ? _("Save the account (Ctrl+S)") : first->message);
   if (valid)
     gtk_accessible_reset_property (GTK_ACCESSIBLE (self->save_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
   else

@@ -103,7 +103,13 @@ remove_response_cb (AdwMessageDialog *dialog,
   title = g_strdup_printf (_("Account “%s” removed"), name);
   show_toast (GTK_WIDGET (row), title);
   if (group != NULL)
-    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
+    {
+      GPtrArray *rows = g_object_get_data (G_OBJECT (group), "account-rows");
+
+      if (rows != NULL)
+        g_ptr_array_remove (rows, row);
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (row));
+    }
 }
 
 static void
@@ -237,7 +243,8 @@ fill_rows (AdwPreferencesGroup *group,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
       g_object_set_data_full (G_OBJECT (row), "store", g_object_ref (store), g_object_unref);
-      g_object_set_data (G_OBJECT (row), "test-button", test);
+      /* a reference: a test may answer after the window is gone */
+      g_object_set_data_full (G_OBJECT (row), "test-button", g_object_ref (test), g_object_unref);
       g_signal_connect (test, "clicked", G_CALLBACK (test_clicked_cb), row);
       g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked_cb), row);
       g_signal_connect (row, "activated", G_CALLBACK (row_activated_cb), NULL);
