@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gtksourceview/gtksource.h>
 #include <libsoup/soup.h>
 
 #include "outreach-settings.h"
@@ -114,6 +115,17 @@ test_preview (Fixture       *fixture,
                                                  "content=\"default-src 'none';"));
   g_assert_nonnull (strstr (preview_html, "<p>Dear Ada &amp; <img"));
   g_assert_true (outreach_template_editor_get_valid (editor));
+  /* the text body on screen is highlighted as Mustache */
+  {
+    GtkTextView *view = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (editor),
+                                                                      OUTREACH_TYPE_TEMPLATE_EDITOR,
+                                                                      "text_view"));
+    GtkSourceLanguage *language =
+      gtk_source_buffer_get_language (GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (view)));
+
+    g_assert_nonnull (language);
+    g_assert_cmpstr (gtk_source_language_get_id (language), ==, "outreach-mustache");
+  }
 
   /* next donor */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.next-donor", NULL);

@@ -914,6 +914,18 @@ outreach_template_editor_class_init (OutreachTemplateEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.check", NULL, check_action);
 }
 
+/* Finding our language makes GtkSourceView read the header of every
+ * language it knows, which was a tenth of the app's start, although the
+ * editor is not on screen then: so it is done when a view is first shown. */
+static void
+source_view_map_cb (GtkWidget *view)
+{
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+
+  if (gtk_source_buffer_get_language (buffer) == NULL)
+    gtk_source_buffer_set_language (buffer, mustache_language ());
+}
+
 static void
 setup_source_view (OutreachTemplateEditor *self,
                    GtkSourceView          *view)
@@ -922,7 +934,7 @@ setup_source_view (OutreachTemplateEditor *self,
   GtkSourceStyleScheme *scheme;
   GtkEventController *focus = gtk_event_controller_focus_new ();
 
-  gtk_source_buffer_set_language (buffer, mustache_language ());
+  /* the language when the view is first shown (source_view_map_cb) */
   gtk_source_buffer_set_highlight_syntax (buffer, TRUE);
   scheme = gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
                                                        adw_style_manager_get_dark (adw_style_manager_get_default ())
@@ -935,6 +947,7 @@ setup_source_view (OutreachTemplateEditor *self,
 
   g_signal_connect (focus, "enter", G_CALLBACK (focus_enter_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (view), focus);
+  g_signal_connect (view, "map", G_CALLBACK (source_view_map_cb), NULL);
 }
 
 static void
