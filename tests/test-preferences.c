@@ -416,6 +416,17 @@ assert_secret_not_on_disk (Fixture    *f,
 }
 
 static void
+wait_for_form_closed (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (find_account_dialog () != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (find_account_dialog ());
+  iterate ();
+}
+
+static void
 press (GtkWidget *button)
 {
   g_assert_true (gtk_widget_is_sensitive (button));
@@ -483,12 +494,17 @@ test_add_and_edit_account (Fixture       *f,
 
   /* a name that is taken is refused on the name */
   press (save);
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (problem_under (row_in (form, "Name")) == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
   g_assert_true (find_account_dialog () == dialog);
   g_assert_cmpstr (problem_under (row_in (form, "Name")), ==,
                    "There is already an account named “Folder”; choose another name");
   type_into (form, "Name", "Main grid");
   press (save);
-  g_assert_null (find_account_dialog ());
+  wait_for_form_closed ();
 
   /* in the database without the secret; the secret in the keyring */
   settings = account_settings (f, "Main grid");
@@ -524,7 +540,7 @@ test_add_and_edit_account (Fixture       *f,
   /* an edit that leaves the secret alone keeps it */
   type_into (form, "Sender name", "Friends of the River");
   press (save);
-  g_assert_null (find_account_dialog ());
+  wait_for_form_closed ();
   edited = account_settings (f, "Main grid");
   g_assert_nonnull (strstr (edited, "\"from_name\":\"Friends of the River\""));
   g_clear_pointer (&stored, g_free);
@@ -537,6 +553,7 @@ test_add_and_edit_account (Fixture       *f,
   form = GTK_WIDGET (find_account_dialog ());
   type_into (form, "API key", NEW_GRID_SECRET);
   press (button_labelled (form, "_Save"));
+  wait_for_form_closed ();
   rotated = keyring_value ("Main grid", "api_key");
   g_assert_cmpstr (rotated, ==, NEW_GRID_SECRET);
   assert_secret_not_on_disk (f, NEW_GRID_SECRET);
@@ -568,7 +585,7 @@ test_add_and_edit_account (Fixture       *f,
   type_into (form, "Name", "Outbox");
   type_into (form, "Folder", "/tmp/outreach-outbox");
   press (button_labelled (form, "_Save"));
-  g_assert_null (find_account_dialog ());
+  wait_for_form_closed ();
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_in (f->window, "Outbox"))), ==, "Folder");
 }
 

@@ -1288,6 +1288,98 @@ copy_for_thread (OutreachAccount *self)
   return copy;
 }
 
+/* ---- saving in a thread ---- */
+
+typedef struct
+{
+  OutreachAccount *copy;
+  OutreachStore *store;  /* a connection of the thread's own */
+  OutreachAccountSaveFlags flags;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->copy);
+  g_clear_object (&data->store);
+  g_free (data);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  GError *error = NULL;
+
+  if (data->store == NULL || !outreach_account_save (data->copy, data->store, data->flags, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * outreach_account_save_async:
+ *
+ * outreach_account_save() in a thread, with a connection of its own, on
+ * the values the account has now (the keyring may take a moment to
+ * answer, and a window must not wait for it). Change nothing until it
+ * finishes: outreach_account_save_finish() takes over what the save
+ * learnt (the new id, the secrets now stored).
+ */
+void
+outreach_account_save_async (OutreachAccount          *self,
+                             OutreachStore            *store,
+                             OutreachAccountSaveFlags  flags,
+                             GCancellable             *cancellable,
+                             GAsyncReadyCallback       callback,
+                             gpointer                  user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GError) error = NULL;
+  SaveData *data;
+
+  g_return_if_fail (OUTREACH_IS_ACCOUNT (self));
+  g_return_if_fail (OUTREACH_IS_STORE (store));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, outreach_account_save_async);
+  data = g_new0 (SaveData, 1);
+  data->copy = copy_for_thread (self);
+  data->flags = flags;
+  data->store = outreach_store_reopen (store, &error);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  if (data->store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+outreach_account_save_finish (OutreachAccount *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  SaveData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  self->id = data->copy->id;
+  g_free (self->saved_name);
+  self->saved_name = g_strdup (data->copy->saved_name);
+  g_ptr_array_unref (self->stored_keys);
+  self->stored_keys = g_ptr_array_ref (data->copy->stored_keys);
+  g_hash_table_remove_all (self->new_secrets);
+  return TRUE;
+}
+
 static void
 test_thread (GTask        *task,
              gpointer      source,

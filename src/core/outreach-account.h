@@ -122,6 +122,15 @@ gboolean                    outreach_account_save              (OutreachAccount 
                                                                 OutreachStore     *store,
                                                                 OutreachAccountSaveFlags flags,
                                                                 GError           **error);
+void                        outreach_account_save_async        (OutreachAccount   *self,
+                                                                OutreachStore     *store,
+                                                                OutreachAccountSaveFlags flags,
+                                                                GCancellable      *cancellable,
+                                                                GAsyncReadyCallback callback,
+                                                                gpointer           user_data);
+gboolean                    outreach_account_save_finish       (OutreachAccount   *self,
+                                                                GAsyncResult      *result,
+                                                                GError           **error);
 
 OutreachAccountTestResult  *outreach_account_test              (OutreachAccount   *self,
                                                                 GCancellable      *cancellable,

@@ -45,6 +45,7 @@ struct _OutreachAccountDialog
   gboolean filling;      /* rows being set from the account: not the user's changes */
   gboolean name_touched;
   gboolean testing;
+  gboolean saving;
   GCancellable *cancellable;
   GPtrArray *fields;     /* FieldView */
   GPtrArray *groups;     /* the groups built for the kind */
@@ -159,8 +160,8 @@ update_state (OutreachAccountDialog *self)
     }
 
   valid = outreach_account_validate (self->account, &first);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.save", valid);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.test", valid && !self->testing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.save", valid && !self->saving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.test", valid && !self->testing && !self->saving);
   /* why Save is not available yet, for the pointer and for screen readers */
   gtk_widget_set_tooltip_text (self->save_button, valid ? _("Save the account (Ctrl+S)") : first->message);
   if (valid)
@@ -473,16 +474,17 @@ kind_selected_cb (OutreachAccountDialog *self)
 /* ---- saving and testing ---- */
 
 static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+save_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
-  OutreachAccountDialog *self = OUTREACH_ACCOUNT_DIALOG (widget);
+  g_autoptr (OutreachAccountDialog) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  /* The keyring calls are quick local D-Bus calls; the form waits for them. */
-  if (!outreach_account_save (self->account, self->store, OUTREACH_ACCOUNT_SAVE_DEFAULT, &error))
+  self->saving = FALSE;
+  if (!outreach_account_save_finish (OUTREACH_ACCOUNT (source), result, &error))
     {
+      update_state (self);
       if (g_error_matches (error, OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_EXISTS))
         {
           show_problem (GTK_WIDGET (self->name_row), self->name_error_row, self->name_error_label,
@@ -495,6 +497,24 @@ save_action (GtkWidget  *widget,
     }
   g_signal_emit (self, signals[SAVED], 0);
   gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  OutreachAccountDialog *self = OUTREACH_ACCOUNT_DIALOG (widget);
+
+  if (self->saving)
+    return;
+  /* Save and Test wait while the keyring and the database are written (the
+   * form closes when that succeeds); no cancellable: a save that went
+   * through must be reported. */
+  self->saving = TRUE;
+  update_state (self);
+  outreach_account_save_async (self->account, self->store, OUTREACH_ACCOUNT_SAVE_DEFAULT, NULL, save_done_cb,
+                               g_object_ref (self));
 }
 
 static void
