@@ -93,7 +93,6 @@ update_cell (GtkListItem *item)
       break;
     case COLUMN_ERROR:
       gtk_label_set_label (label, d->last_error != NULL ? d->last_error : "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), d->last_error);
       break;
     case COLUMN_UPDATED:
       text = outreach_job_format_full_time (d->updated_at);
@@ -112,6 +111,29 @@ recipient_changed_cb (OutreachJobQueryRecipient *recipient,
   update_cell (item);
 }
 
+/* The whole error as a tooltip, written when asked for: setting a tooltip
+ * on a shown label makes GTK ask the X server where the pointer is, once
+ * for every row bound. */
+static gboolean
+error_query_tooltip_cb (GtkWidget   *label,
+                        int          x,
+                        int          y,
+                        gboolean     keyboard,
+                        GtkTooltip  *tooltip,
+                        GtkListItem *item)
+{
+  OutreachJobQueryRecipient *recipient = gtk_list_item_get_item (item);
+  const char *error;
+
+  if (recipient == NULL)
+    return FALSE;
+  error = outreach_job_query_recipient_get_data (recipient)->last_error;
+  if (error == NULL || *error == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, error);
+  return TRUE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
@@ -124,6 +146,11 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (column == COLUMN_ATTEMPTS)
     gtk_widget_add_css_class (label, "numeric");
+  if (column == COLUMN_ERROR)
+    {
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (error_query_tooltip_cb), item);
+    }
   g_object_set_data (G_OBJECT (item), "column", GINT_TO_POINTER (column));
   gtk_list_item_set_child (item, label);
 }
@@ -285,5 +312,5 @@ outreach_job_recipients_view_init (OutreachJobRecipientsView *self)
   add_column (self, COLUMN_STATE, _("State"), FALSE, 130);
   add_column (self, COLUMN_ATTEMPTS, _("Attempts"), FALSE, 80);
   add_column (self, COLUMN_ERROR, _("Error"), TRUE, -1);
-  add_column (self, COLUMN_UPDATED, _("Updated"), FALSE, 230);
+  add_column (self, COLUMN_UPDATED, _("Updated"), FALSE, 265); /* a full date and time, whole */
 }
