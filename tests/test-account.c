@@ -104,6 +104,17 @@ test_fields_match_providers (void)
 
           /* secret exactly when the provider says so */
           g_assert_cmpint (secret, ==, g_strv_contains (secret_keys, fields[i].key));
+          /* and every other field is a setting the provider takes */
+          if (!secret)
+            {
+              g_autoptr (JsonObject) settings = json_object_new ();
+              g_autoptr (OutreachProvider) provider = NULL;
+              g_autoptr (GError) error = NULL;
+
+              json_object_set_string_member (settings, fields[i].key, "x");
+              provider = outreach_provider_new (kinds[k], "Probe", settings, NULL, &error);
+              g_assert_true (provider != NULL || strstr (error->message, "unknown setting") == NULL);
+            }
           n_secrets += secret;
           g_assert_nonnull (outreach_account_field_get_label (&fields[i]));
         }
