@@ -13,6 +13,8 @@
 
 #include <glib/gi18n.h>
 
+#include "outreach-screenful-model.h"
+
 typedef enum
 {
   COLUMN_TIME,
@@ -80,11 +82,33 @@ bind_cb (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_MESSAGE:
       gtk_label_set_label (label, d->message);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (label), d->excerpt);
       break;
     default:
       g_assert_not_reached ();
     }
+}
+
+/* The provider's response excerpt as the message's tooltip, written when
+ * asked for: setting a tooltip on a shown label makes GTK ask the X server
+ * where the pointer is, once for every row bound. */
+static gboolean
+message_query_tooltip_cb (GtkWidget   *label,
+                          int          x,
+                          int          y,
+                          gboolean     keyboard,
+                          GtkTooltip  *tooltip,
+                          GtkListItem *item)
+{
+  OutreachJobQueryEvent *event = gtk_list_item_get_item (item);
+  const char *excerpt;
+
+  if (event == NULL)
+    return FALSE;
+  excerpt = outreach_job_query_event_get_data (event)->excerpt;
+  if (excerpt == NULL || *excerpt == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, excerpt);
+  return TRUE;
 }
 
 static void
@@ -98,6 +122,11 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (GPOINTER_TO_INT (user_data) == COLUMN_TIME)
     gtk_widget_add_css_class (label, "numeric");
+  if (GPOINTER_TO_INT (user_data) == COLUMN_MESSAGE)
+    {
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (message_query_tooltip_cb), item);
+    }
   gtk_list_item_set_child (item, label);
 }
 
@@ -142,7 +171,9 @@ outreach_job_log_view_set_job (OutreachJobLogView *self,
 
   g_clear_object (&self->model);
   self->model = outreach_job_query_events_new (store, job_id);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  selection = gtk_no_selection_new (
+    outreach_screenful_model_new (g_object_ref (G_LIST_MODEL (self->model)),
+                                  GTK_WIDGET (self->column_view)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
   level_changed_cb (self);
 }

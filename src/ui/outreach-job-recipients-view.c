@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "outreach-job-format.h"
+#include "outreach-screenful-model.h"
 
 typedef enum
 {
@@ -229,7 +230,9 @@ outreach_job_recipients_view_set_job (OutreachJobRecipientsView *self,
 
   g_clear_object (&self->model);
   self->model = outreach_job_query_recipients_new (store, job_id);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  selection = gtk_no_selection_new (
+    outreach_screenful_model_new (g_object_ref (G_LIST_MODEL (self->model)),
+                                  GTK_WIDGET (self->column_view)));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
   state_changed_cb (self);
   search_changed_cb (self);

@@ -21,6 +21,7 @@
 #include "outreach-job-format.h"
 #include "outreach-job-query-watch.h"
 #include "outreach-job-status-badge.h"
+#include "outreach-screenful-model.h"
 #include "outreach-job-window.h"
 
 typedef enum
@@ -35,9 +36,6 @@ typedef enum
   N_COLUMNS
 } Column;
 
-/* rows the column view sees before the first frame (see "The first frame") */
-#define FIRST_FRAME_ROWS 48
-
 struct _OutreachJobsPage
 {
   GtkWidget parent_instance;
@@ -45,12 +43,6 @@ struct _OutreachJobsPage
   OutreachStore *store;
   OutreachJobListModel *model;
   GtkMultiSelection *selection;
-  /* the rows the column view sees: a screenful until the first frame is
-   * painted, then all of them (see "The first frame") */
-  GtkSliceListModel *rows_shown;
-  gulong first_paint_handler;
-  guint show_all_rows_id;
-  gboolean painted;
   OutreachJobQueryWatch *watch;
   gulong watch_handler;
   guint tick_id;
@@ -70,6 +62,7 @@ struct _OutreachJobsPage
   GtkMenuButton *range_button;
   GtkLabel *range_label;
   GtkPopover *range_popover;
+  GtkBox *calendars_box;
   GtkCalendar *from_calendar;
   GtkCalendar *to_calendar;
   GtkLabel *range_error_label;
@@ -536,12 +529,21 @@ update_range_button (OutreachJobsPage *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
-/* The calendars open on the range applied, or on today. */
+/* The calendars open on the range applied, or on today; side by side,
+ * or one above the other when the window is too narrow for both. */
 static void
 range_popover_show_cb (OutreachJobsPage *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autoptr (GDateTime) last_day = NULL;
+  GtkWidget *window = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+  int side_by_side;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->calendars_box), GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_measure (GTK_WIDGET (self->range_popover), GTK_ORIENTATION_HORIZONTAL, -1,
+                      NULL, &side_by_side, NULL, NULL);
+  if (window != NULL && gtk_widget_get_width (window) < side_by_side)
+    gtk_orientable_set_orientation (GTK_ORIENTABLE (self->calendars_box), GTK_ORIENTATION_VERTICAL);
 
   if (self->range_from != NULL)
     last_day = g_date_time_add_days (self->range_to, -1);
@@ -856,10 +858,9 @@ outreach_jobs_page_set_store (OutreachJobsPage *self,
                            G_CONNECT_SWAPPED);
 
   g_clear_object (&self->selection);
-  g_clear_object (&self->rows_shown);
-  self->rows_shown = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->model)), 0,
-                                               self->painted ? G_MAXUINT : FIRST_FRAME_ROWS);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->rows_shown)));
+  self->selection = gtk_multi_selection_new (
+    outreach_screenful_model_new (g_object_ref (G_LIST_MODEL (self->model)),
+                                  GTK_WIDGET (self->column_view)));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb),
                            self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -1021,49 +1022,6 @@ bench_map_cb (OutreachJobsPage *self)
     }
 }
 
-/* ---- The first frame ----
- *
- * GTK 4.8's list views build up to 200 rows before they know their own
- * height. With seven cells a row that was most of the time from start to
- * the first frame; a screenful is all the first frame can show. So until
- * then the column view sees the first FIRST_FRAME_ROWS rows (more than fit
- * on a 1440-pixel-high screen), and every row from the next frame on. */
-
-static gboolean
-show_all_rows_cb (gpointer user_data)
-{
-  OutreachJobsPage *self = user_data;
-
-  self->show_all_rows_id = 0;
-  if (self->rows_shown != NULL)
-    gtk_slice_list_model_set_size (self->rows_shown, G_MAXUINT);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-first_frame_painted_cb (OutreachJobsPage *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock != NULL)
-    g_clear_signal_handler (&self->first_paint_handler, clock);
-  self->painted = TRUE;
-  /* after this frame, not within it: the new rows are below the fold */
-  if (self->show_all_rows_id == 0)
-    self->show_all_rows_id = g_idle_add (show_all_rows_cb, self);
-}
-
-static void
-map_cb (OutreachJobsPage *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (!self->painted && self->first_paint_handler == 0 && clock != NULL)
-    self->first_paint_handler = g_signal_connect_object (clock, "after-paint",
-                                                         G_CALLBACK (first_frame_painted_cb),
-                                                         self, G_CONNECT_SWAPPED);
-}
-
 /* ---- Construction ---- */
 
 static void
@@ -1131,7 +1089,6 @@ outreach_jobs_page_dispose (GObject *object)
   OutreachJobsPage *self = OUTREACH_JOBS_PAGE (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  g_clear_handle_id (&self->show_all_rows_id, g_source_remove);
   if (self->watch != NULL)
     g_clear_signal_handler (&self->watch_handler, self->watch);
   self->watch = NULL;
@@ -1145,7 +1102,6 @@ outreach_jobs_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), OUTREACH_TYPE_JOBS_PAGE);
   g_clear_object (&self->selection);
-  g_clear_object (&self->rows_shown);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_pointer (&self->range_from, g_date_time_unref);
@@ -1175,6 +1131,7 @@ outreach_jobs_page_class_init (OutreachJobsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_button);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_label);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_popover);
+  gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, calendars_box);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, from_calendar);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, to_calendar);
   gtk_widget_class_bind_template_child (widget_class, OutreachJobsPage, range_error_label);
@@ -1243,7 +1200,6 @@ outreach_jobs_page_init (OutreachJobsPage *self)
     gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   }
 
-  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
   if (g_getenv ("OUTREACH_BENCH_FIRST_FRAME") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
 

@@ -1,0 +1,75 @@
+/* outreach-screenful-model.c — a list's rows, one screenful until the list is first painted
+ *
+ * GTK 4.8's list and column views build up to 200 rows before they know
+ * their own height. For the Jobs page and a job's Recipients and Log tabs
+ * (tens of thousands of rows, seven cells a row) that was most of the time
+ * to their first frame, and a frame only shows a screenful. So a view that
+ * is not on screen yet sees the first OUTREACH_SCREENFUL_ROWS rows (more
+ * than fit on a 1440-pixel-high screen), and every row from the idle after
+ * its first frame: the scroll bar is a frame late, the rows are not.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "outreach-screenful-model"
+
+#include "config.h"
+
+#include "outreach-screenful-model.h"
+
+#define OUTREACH_SCREENFUL_ROWS 48
+
+static gboolean
+show_all_rows_cb (gpointer user_data)
+{
+  GtkSliceListModel *slice = user_data;
+
+  gtk_slice_list_model_set_size (slice, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_first_paint_cb (GdkFrameClock     *clock,
+                      GtkSliceListModel *slice)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_first_paint_cb, slice);
+  /* after this frame, not within it */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_all_rows_cb, g_object_ref (slice), g_object_unref);
+}
+
+static void
+view_map_cb (GtkWidget         *view,
+             GtkSliceListModel *slice)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
+
+  g_signal_handlers_disconnect_by_func (view, view_map_cb, slice);
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (after_first_paint_cb), slice, 0);
+  else
+    gtk_slice_list_model_set_size (slice, G_MAXUINT);
+}
+
+/**
+ * outreach_screenful_model_new:
+ * @model: (transfer full): the rows
+ * @view: the list or column view that will show them
+ *
+ * Returns: (transfer full): @model as @view should see it: all of it when
+ *   @view is already on screen, else a screenful until its first frame
+ */
+GListModel *
+outreach_screenful_model_new (GListModel *model,
+                              GtkWidget  *view)
+{
+  GtkSliceListModel *slice;
+
+  g_return_val_if_fail (G_IS_LIST_MODEL (model), NULL);
+  g_return_val_if_fail (GTK_IS_WIDGET (view), NULL);
+
+  if (gtk_widget_get_mapped (view))
+    return G_LIST_MODEL (gtk_slice_list_model_new (model, 0, G_MAXUINT));
+
+  slice = gtk_slice_list_model_new (model, 0, OUTREACH_SCREENFUL_ROWS);
+  g_signal_connect_object (view, "map", G_CALLBACK (view_map_cb), slice, 0);
+  return G_LIST_MODEL (slice);
+}
