@@ -331,6 +331,20 @@ is_mapped (GtkWidget *widget)
   return gtk_widget_get_mapped (widget);
 }
 
+/* Whether the Jobs page's search and its first filter share a row. */
+static gboolean
+search_shares_row (GtkWidget *window)
+{
+  graphene_rect_t search_bounds, kinds_bounds;
+
+  return gtk_widget_compute_bounds (find_one (window, GTK_TYPE_SEARCH_ENTRY), window,
+                                    &search_bounds) &&
+         gtk_widget_compute_bounds (find_one (window, GTK_TYPE_DROP_DOWN), window,
+                                    &kinds_bounds) &&
+         kinds_bounds.origin.y == search_bounds.origin.y &&
+         kinds_bounds.origin.x > search_bounds.origin.x + search_bounds.size.width;
+}
+
 static gboolean
 is_narrow (GtkWidget *window)
 {
@@ -380,6 +394,20 @@ test_narrow_window (Fixture       *f,
   g_assert_cmpint (min_width, <=, NARROWEST_MAIN_WINDOW);
   run_until (is_narrow, window);
   g_assert_cmpint (gtk_widget_get_width (window), <=, NARROWEST_MAIN_WINDOW);
+
+  /* The Jobs page's search keeps a usable width: the filters go below it. */
+  {
+    GtkWidget *search = find_one (window, GTK_TYPE_SEARCH_ENTRY);
+    GtkWidget *kinds = find_one (window, GTK_TYPE_DROP_DOWN);
+    graphene_rect_t search_bounds, kinds_bounds;
+
+    g_assert_true (gtk_widget_get_mapped (search));
+    g_assert_cmpint (gtk_widget_get_width (search), >=, 200);
+    g_assert_true (gtk_widget_compute_bounds (search, window, &search_bounds));
+    g_assert_true (gtk_widget_compute_bounds (kinds, window, &kinds_bounds));
+    g_assert_cmpfloat (kinds_bounds.origin.y, >=,
+                       search_bounds.origin.y + search_bounds.size.height);
+  }
 
   /* The page switcher moved from the header to a bar at the bottom. */
   switcher_bar = find_one (window, ADW_TYPE_VIEW_SWITCHER_BAR);
@@ -431,6 +459,10 @@ test_narrow_window (Fixture       *f,
   g_assert_true (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
   g_assert_true (has_mapped_label (window, "Thank-you letter for a first gift"));
   g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (switcher_bar)));
+  /* and the Jobs page's search and filters share a row */
+  show_page (window, "jobs");
+  run_until (search_shares_row, window);
+  g_assert_true (search_shares_row (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate ();

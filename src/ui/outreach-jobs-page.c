@@ -23,6 +23,7 @@
 #include "outreach-job-status-badge.h"
 #include "outreach-screenful-model.h"
 #include "outreach-job-window.h"
+#include "outreach-wrap-box.h"
 
 typedef enum
 {
@@ -1162,6 +1163,7 @@ outreach_jobs_page_class_init (OutreachJobsPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "jobs.delete", NULL);
 
   g_type_ensure (OUTREACH_TYPE_JOB_STATUS_BADGE);
+  g_type_ensure (OUTREACH_TYPE_WRAP_BOX);
 }
 
 static void
