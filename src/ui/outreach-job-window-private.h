@@ -29,6 +29,7 @@ struct _OutreachJobWindow
   GArray *samples;          /* RateSample: recent (time, done) pairs for the rate */
   GCancellable *chart_cancellable;
   gint64 chart_read_us;     /* when the chart was last read (monotonic) */
+  gboolean painted;         /* the window's first frame is on screen */
   OutreachJobStatus chart_status;
   gboolean message_loaded;
 

@@ -343,6 +343,24 @@ chart_read_cb (GObject      *source,
 }
 
 static void
+first_frame_painted_cb (GdkFrameClock     *clock,
+                        OutreachJobWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
+  self->painted = TRUE;
+  if (self->row != NULL)
+    read_chart (self);
+}
+
+static void
+map_cb (OutreachJobWindow *self)
+{
+  if (!self->painted)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                             G_CALLBACK (first_frame_painted_cb), self, 0);
+}
+
+static void
 read_chart (OutreachJobWindow *self)
 {
   const OutreachJobData *d = outreach_job_query_item_get_data (self->row);
@@ -352,7 +370,9 @@ read_chart (OutreachJobWindow *self)
 
   self->chart_read_us = g_get_monotonic_time ();
   self->chart_status = d->status;
-  if (d->started_at == 0)
+  /* Not before the first frame (first_frame_painted_cb reads it then):
+   * for a big job the read keeps a core busy for a while. */
+  if (d->started_at == 0 || !self->painted)
     return;
 
   start = d->started_at;
@@ -552,4 +572,5 @@ outreach_job_window_init (OutreachJobWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->samples = g_array_new (FALSE, FALSE, sizeof (RateSample));
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }
