@@ -276,6 +276,7 @@ outreach_job_notifier_new (GApplication  *application,
 {
   OutreachJobNotifier *self;
   OutreachJobQueryWatch *watch;
+  sqlite3_int64 changes;
 
   g_return_val_if_fail (G_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (OUTREACH_IS_STORE (store), NULL);
@@ -289,9 +290,13 @@ outreach_job_notifier_new (GApplication  *application,
                            0);
   g_signal_connect_object (watch, "changed", G_CALLBACK (watch_changed_cb), self, 0);
   /* Starting the runner recovers jobs a dead process left running (through
-   * our own connection, which data_version does not count): look again. */
+   * our own connection, which data_version does not count): look again if
+   * it changed anything — else the Jobs page would read everything twice
+   * on the way to its first frame. */
+  changes = sqlite3_total_changes64 (outreach_store_get_db (store));
   start_queued (self);
-  outreach_job_query_watch_poke (watch);
+  if (sqlite3_total_changes64 (outreach_store_get_db (store)) != changes)
+    outreach_job_query_watch_poke (watch);
   return self;
 }
 
