@@ -1,4 +1,8 @@
-/* outreach-window.c — the main window: the Jobs and Donors pages
+/* outreach-window.c — the main window: the Jobs, Donors and Templates pages
+ *
+ * The Jobs page is built with the window; the Donors and Templates pages
+ * when they are first shown, which keeps them (a template editor, a donor
+ * list) out of the time to the first frame.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,8 +29,10 @@ struct _OutreachWindow
   AdwViewStack *view_stack;
   AdwStatusPage *store_error_page;
   OutreachJobsPage *jobs_page;
-  OutreachDonorsPage *donors_page;
-  OutreachTemplatesPage *templates_page;
+  AdwBin *donors_slot;
+  AdwBin *templates_slot;
+  OutreachDonorsPage *donors_page;        /* NULL until first shown */
+  OutreachTemplatesPage *templates_page;  /* NULL until first shown */
 };
 
 G_DEFINE_FINAL_TYPE (OutreachWindow, outreach_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -49,8 +55,6 @@ outreach_window_new (GtkApplication *application,
     {
       self->store = g_object_ref (store);
       outreach_jobs_page_set_store (self->jobs_page, store);
-      outreach_donors_page_set_store (self->donors_page, store);
-      outreach_templates_page_set_store (self->templates_page, store);
       gtk_stack_set_visible_child_name (self->content_stack, "pages");
     }
   else
@@ -69,6 +73,27 @@ outreach_window_get_visible_page (OutreachWindow *self)
   g_return_val_if_fail (OUTREACH_IS_WINDOW (self), NULL);
 
   return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+static void
+visible_page_changed_cb (OutreachWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (self->store == NULL)
+    return;
+  if (g_strcmp0 (name, "donors") == 0 && self->donors_page == NULL)
+    {
+      self->donors_page = g_object_new (OUTREACH_TYPE_DONORS_PAGE, NULL);
+      outreach_donors_page_set_store (self->donors_page, self->store);
+      adw_bin_set_child (self->donors_slot, GTK_WIDGET (self->donors_page));
+    }
+  else if (g_strcmp0 (name, "templates") == 0 && self->templates_page == NULL)
+    {
+      self->templates_page = g_object_new (OUTREACH_TYPE_TEMPLATES_PAGE, NULL);
+      outreach_templates_page_set_store (self->templates_page, self->store);
+      adw_bin_set_child (self->templates_slot, GTK_WIDGET (self->templates_page));
+    }
 }
 
 static void
@@ -136,8 +161,6 @@ outreach_window_class_init (OutreachWindowClass *klass)
   window_class->close_request = outreach_window_close_request;
 
   g_type_ensure (OUTREACH_TYPE_JOBS_PAGE);
-  g_type_ensure (OUTREACH_TYPE_DONORS_PAGE);
-  g_type_ensure (OUTREACH_TYPE_TEMPLATES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/outreach/Outreach/outreach-window.ui");
@@ -145,8 +168,9 @@ outreach_window_class_init (OutreachWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, OutreachWindow, store_error_page);
   gtk_widget_class_bind_template_child (widget_class, OutreachWindow, jobs_page);
-  gtk_widget_class_bind_template_child (widget_class, OutreachWindow, donors_page);
-  gtk_widget_class_bind_template_child (widget_class, OutreachWindow, templates_page);
+  gtk_widget_class_bind_template_child (widget_class, OutreachWindow, donors_slot);
+  gtk_widget_class_bind_template_child (widget_class, OutreachWindow, templates_slot);
+  gtk_widget_class_bind_template_callback (widget_class, visible_page_changed_cb);
 }
 
 static void
