@@ -271,6 +271,7 @@ setup_cb (GtkSignalListItemFactory *factory,
         GtkWidget *label = gtk_label_new (NULL);
 
         child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+        gtk_widget_add_css_class (child, "job-progress");
         gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
         gtk_widget_set_hexpand (bar, TRUE);
         gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -1181,7 +1182,7 @@ outreach_jobs_page_init (OutreachJobsPage *self)
 
   add_column (self, COLUMN_NAME, _("Name"), TRUE, -1);
   add_column (self, COLUMN_STATUS, _("Status"), FALSE, 195);
-  add_column (self, COLUMN_PROGRESS, _("Progress"), FALSE, 120);
+  add_column (self, COLUMN_PROGRESS, _("Progress"), FALSE, 150);
   add_column (self, COLUMN_RECIPIENTS, _("Recipients"), FALSE, 115);
   add_column (self, COLUMN_SENT, _("Sent / Failed"), FALSE, 110);
   add_column (self, COLUMN_DURATION, _("Duration"), FALSE, 100);
