@@ -57,7 +57,7 @@ test_grows_after_first_frame (void)
   g_autoptr (GtkStringObject) last = NULL;
 
   g_assert_cmpuint (g_list_model_get_n_items (shown), <, 1000);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), >=, 40);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
   gtk_list_view_set_model (GTK_LIST_VIEW (view),
                            GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (shown))));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);

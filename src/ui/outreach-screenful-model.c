@@ -4,9 +4,9 @@
  * their own height. For the Jobs page and a job's Recipients and Log tabs
  * (tens of thousands of rows, seven cells a row) that was most of the time
  * to their first frame, and a frame only shows a screenful. So a view that
- * is not on screen yet sees the first OUTREACH_SCREENFUL_ROWS rows (more
- * than fit on a 1440-pixel-high screen), and every row from the idle after
- * its first frame: the scroll bar is a frame late, the rows are not.
+ * is not on screen yet sees as many rows as its window could show at the
+ * height of the smallest row (MIN_ROW_HEIGHT), and every row from the idle
+ * after its first frame: the scroll bar is a frame late, the rows are not.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,7 +16,36 @@
 
 #include "outreach-screenful-model.h"
 
-#define OUTREACH_SCREENFUL_ROWS 48
+/* a one-line row of a list or column view in the Adwaita style is 21 px */
+#define MIN_ROW_HEIGHT 20
+
+/* The rows that could fit in @view's window: its height, or the tallest
+ * screen's when it is maximized or not sized yet. */
+static guint
+screenful_rows (GtkWidget *view)
+{
+  GtkRoot *root = gtk_widget_get_root (view);
+  int width, height = 0;
+
+  if (GTK_IS_WINDOW (root) && !gtk_window_is_maximized (GTK_WINDOW (root)))
+    gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+  if (height <= 0)
+    {
+      GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (view));
+
+      for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+        {
+          g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+          GdkRectangle geometry;
+
+          gdk_monitor_get_geometry (monitor, &geometry);
+          height = MAX (height, geometry.height);
+        }
+    }
+  if (height <= 0)
+    height = 2160;
+  return height / MIN_ROW_HEIGHT + 1;
+}
 
 static gboolean
 show_all_rows_cb (gpointer user_data)
@@ -69,7 +98,7 @@ outreach_screenful_model_new (GListModel *model,
   if (gtk_widget_get_mapped (view))
     return G_LIST_MODEL (gtk_slice_list_model_new (model, 0, G_MAXUINT));
 
-  slice = gtk_slice_list_model_new (model, 0, OUTREACH_SCREENFUL_ROWS);
+  slice = gtk_slice_list_model_new (model, 0, screenful_rows (view));
   g_signal_connect_object (view, "map", G_CALLBACK (view_map_cb), slice, 0);
   return G_LIST_MODEL (slice);
 }
