@@ -412,7 +412,10 @@ outreach_job_create (OutreachStore         *store,
         outreach_store_set_error (store, rc, _("prepare the recipients"), error);
         goto fail;
       }
-    sql = g_strdup_printf ("INSERT OR IGNORE INTO job_recipients (job_id, donor_id, address,"
+    /* ON CONFLICT DO NOTHING: an address a donor earlier in the list has
+     * is skipped; a row failing a CHECK fails the job's creation instead of
+     * vanishing, as OR IGNORE would let it. */
+    sql = g_strdup_printf ("INSERT INTO job_recipients (job_id, donor_id, address,"
                            " merge_data, state, last_error, updated_at)"
                            " SELECT ?2, donors.id, %s,"
                            " outreach_job_merge_data (" OUTREACH_MERGE_FIELDS_DONOR_COLUMNS "),"
@@ -421,7 +424,8 @@ outreach_job_create (OutreachStore         *store,
                            " CASE WHEN donors.do_not_contact THEN ?4"
                            "  WHEN " SUPPRESSION " IS NOT NULL THEN replace (?5, '%%s', " SUPPRESSION ") END,"
                            " ?6"
-                           " %s AND %s IS NOT NULL AND %s <> '' AND %s > ?7 ORDER BY %s LIMIT ?8",
+                           " %s AND %s IS NOT NULL AND %s <> '' AND %s > ?7 ORDER BY %s LIMIT ?8"
+                           " ON CONFLICT DO NOTHING",
                            address, selection_sql (spec->select), address, address, id_column, id_column);
     insert = outreach_store_prepare (store, sql, error);
     if (insert != NULL)
