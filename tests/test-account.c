@@ -172,6 +172,9 @@ test_validation (void)
   /* e-mail addresses, single lines */
   outreach_account_set_value (hook, "from", "not an address");
   assert_field_error (hook, "from", "Sender address must be an e-mail address such as name@example.org, not “not an address”");
+  /* the rule donors' addresses are read by (no "..", a domain with a dot) */
+  outreach_account_set_value (hook, "from", "office..desk@example.org");
+  assert_field_error (hook, "from", "Sender address must be an e-mail address such as name@example.org, not “office..desk@example.org”");
   outreach_account_set_value (hook, "from", "office@example.org");
   assert_field_error (hook, "from", NULL);
   outreach_account_set_value (hook, "from_name", "Friends\r\nBcc: all@example.org");

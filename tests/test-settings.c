@@ -107,6 +107,9 @@ test_bad_values (Fixture       *f,
     { OUTREACH_SETTING_CURRENCY, "usd", "ISO 4217" },
     { OUTREACH_SETTING_SENDER_ADDRESS, "not an address", "sender_address" },
     { OUTREACH_SETTING_REPLY_TO, "a@b@c", "reply_to" },
+    /* the rule donors' addresses are read by: a domain has a dot, no ".." */
+    { OUTREACH_SETTING_SENDER_ADDRESS, "office@localhost", "sender_address" },
+    { OUTREACH_SETTING_REPLY_TO, "help..desk@example.org", "reply_to" },
     { OUTREACH_SETTING_UNSUBSCRIBE_URL, "ftp://example.org", "https://" },
     { OUTREACH_SETTING_ORG_NAME, "two\nlines", "single line" },
   };
@@ -130,6 +133,7 @@ test_bad_values (Fixture       *f,
   g_assert_true (outreach_settings_validate (OUTREACH_SETTING_UNSUBSCRIBE_URL,
                                              "https://example.org/u?d={{donor_id}}", NULL));
   g_assert_true (outreach_settings_validate (OUTREACH_SETTING_SENDER_ADDRESS, "", NULL));
+  g_assert_true (outreach_settings_validate (OUTREACH_SETTING_SENDER_ADDRESS, "josé@bücher.example", NULL));
   g_assert_true (outreach_settings_validate (OUTREACH_SETTING_CURRENCY, "EUR", NULL));
 }
 

@@ -21,6 +21,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "outreach-donor-validate.h"
 #include "outreach-provider.h"
 #include "outreach-secret.h"
 
@@ -590,14 +591,16 @@ has_secret (OutreachAccount *self,
 /* ---- checks ---- */
 
 static gboolean
-invalid (GError    **error,
-         const char *format,
-         ...) G_GNUC_PRINTF (2, 3);
+fail (GError              **error,
+      OutreachAccountError  code,
+      const char           *format,
+      ...) G_GNUC_PRINTF (3, 4);
 
 static gboolean
-invalid (GError    **error,
-         const char *format,
-         ...)
+fail (GError              **error,
+      OutreachAccountError  code,
+      const char           *format,
+      ...)
 {
   va_list args;
 
@@ -605,35 +608,17 @@ invalid (GError    **error,
   if (error != NULL)
     {
       g_assert (*error == NULL);
-      *error = g_error_new_valist (OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_INVALID, format, args);
+      *error = g_error_new_valist (OUTREACH_ACCOUNT_ERROR, code, format, args);
     }
   va_end (args);
   return FALSE;
 }
 
-static gboolean
-required (GError    **error,
-          const char *format,
-          ...) G_GNUC_PRINTF (2, 3);
-
+/* A wrong value. */
+#define invalid(error, ...) fail ((error), OUTREACH_ACCOUNT_ERROR_INVALID, __VA_ARGS__)
 /* An empty field that is needed: a form shows this only once the field was
  * touched or passed over, unlike a wrong value. */
-static gboolean
-required (GError    **error,
-          const char *format,
-          ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  if (error != NULL)
-    {
-      g_assert (*error == NULL);
-      *error = g_error_new_valist (OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_REQUIRED, format, args);
-    }
-  va_end (args);
-  return FALSE;
-}
+#define required(error, ...) fail ((error), OUTREACH_ACCOUNT_ERROR_REQUIRED, __VA_ARGS__)
 
 gboolean
 outreach_account_validate_name (OutreachAccount *self,
@@ -659,19 +644,6 @@ outreach_account_validate_name (OutreachAccount *self,
 }
 
 static gboolean
-host_is_loopback (const char *host)
-{
-  g_autoptr (GInetAddress) address = NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
-static gboolean
 check_value (const OutreachAccountField *field,
              const char                 *value,
              GError                    **error)
@@ -690,31 +662,29 @@ check_value (const OutreachAccountField *field,
       return TRUE;
 
     case OUTREACH_ACCOUNT_FIELD_EMAIL:
-      {
-        const char *at = strrchr (value, '@');
-
-        if (at == NULL || at == value || at[1] == '\0' || strchr (value, '@') != at ||
-            strpbrk (value, " \t<>,;\"") != NULL || strchr (at + 1, '.') == NULL)
-          return invalid (error, _("%s must be an e-mail address such as name@example.org, not “%s”"),
-                          label, value);
-        return TRUE;
-      }
+      if (!outreach_check_email_address (value, NULL))
+        return invalid (error, _("%s must be an e-mail address such as name@example.org, not “%s”"),
+                        label, value);
+      return TRUE;
 
     case OUTREACH_ACCOUNT_FIELD_URL:
       {
         g_autoptr (GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
-        const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-        const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
 
-        if (uri == NULL || host == NULL || *host == '\0' ||
-            (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
-          return invalid (error, _("%s must be a web address starting with https://, not “%s”"),
-                          label, value);
-        if (g_ascii_strcasecmp (scheme, "http") == 0 && !host_is_loopback (host))
-          return invalid (error, _("%s uses plain http:// to %s; use https:// (plain http is allowed "
-                                   "only to this computer)"),
-                          label, host);
-        return TRUE;
+        switch (outreach_url_check (uri))
+          {
+          case OUTREACH_URL_OK:
+            return TRUE;
+          case OUTREACH_URL_NOT_A_URL:
+          case OUTREACH_URL_NOT_WEB:
+            return invalid (error, _("%s must be a web address starting with https://, not “%s”"),
+                            label, value);
+          case OUTREACH_URL_INSECURE:
+            return invalid (error, _("%s uses plain http:// to %s; use https:// (plain http is allowed "
+                                     "only to this computer)"),
+                            label, g_uri_get_host (uri));
+          }
+        g_assert_not_reached ();
       }
 
     case OUTREACH_ACCOUNT_FIELD_PHONE:

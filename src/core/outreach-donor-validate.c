@@ -63,29 +63,34 @@ strip_copy (const char *text)
 }
 
 /**
- * outreach_donor_parse_email:
- * @email: (out): the address, its domain lower-cased
+ * outreach_check_email_address:
+ * @address: the address exactly as it would be used (nothing is trimmed)
  *
- * The rule, a practical subset of RFC 5321/6531: one `@`; a local part
- * of 1–64 bytes made of letters, digits, ``!#$%&'*+/=?^_`{|}~.-`` or any
+ * What a valid e-mail address is, for donors, accounts and the settings
+ * alike: a practical subset of RFC 5321/6531. One `@`; a local part of
+ * 1–64 bytes made of letters, digits, ``!#$%&'*+/=?^_`{|}~.-`` or any
  * non-ASCII character, not starting or ending with a dot nor holding two
  * in a row; a domain of at least two dot-separated labels of 1–63
  * letters, digits, hyphens (not first or last) or non-ASCII characters
  * (IDN), whose last label is not all digits; 254 bytes at most. Quoted
  * local parts and IP-literal domains are refused: no provider takes them.
+ *
+ * The error (OUTREACH_DONOR_ERROR_INVALID) says what is wrong with it;
+ * a caller that names a field may word its own.
  */
 gboolean
-outreach_donor_parse_email (const char *text,
-                            char      **email,
-                            GError    **error)
+outreach_check_email_address (const char *address,
+                              GError    **error)
 {
-  g_autofree char *address = strip_copy (text);
-  const char *at = strrchr (address, '@');
+  const char *at;
   gsize local_len;
   const char *label;
   guint n_labels = 0;
   gboolean last_all_digits = TRUE;
 
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  at = strrchr (address, '@');
   if (at == NULL)
     return invalid (error, _("“%s” is not an e-mail address (there is no @)"), address);
   if (strchr (address, '@') != at)
@@ -143,9 +148,27 @@ outreach_donor_parse_email (const char *text,
   if (n_labels < 2 || last_all_digits)
     return invalid (error, _("“%s” is not an e-mail address (the domain needs a name and a "
                              "top-level domain, like example.org)"), address);
+  return TRUE;
+}
+
+/**
+ * outreach_donor_parse_email:
+ * @email: (out): the address, its domain lower-cased
+ *
+ * The address as typed, trimmed, if outreach_check_email_address() takes it.
+ */
+gboolean
+outreach_donor_parse_email (const char *text,
+                            char      **email,
+                            GError    **error)
+{
+  g_autofree char *address = strip_copy (text);
+
+  if (!outreach_check_email_address (address, error))
+    return FALSE;
 
   /* Domains are case-insensitive; local parts, strictly, are not. */
-  for (char *p = (char *) at + 1; *p != '\0'; p++)
+  for (char *p = strrchr (address, '@') + 1; *p != '\0'; p++)
     *p = g_ascii_tolower (*p);
 
   *email = g_steal_pointer (&address);

@@ -31,6 +31,8 @@ GQuark   outreach_donor_error_quark        (void);
 gboolean outreach_date_format_from_string  (const char         *name,
                                             OutreachDateFormat *format);
 
+gboolean outreach_check_email_address      (const char         *address,
+                                            GError            **error);
 gboolean outreach_donor_parse_email        (const char         *text,
                                             char              **email,
                                             GError            **error);

@@ -532,10 +532,33 @@ host_is_loopback (const char *host)
 }
 
 /**
+ * outreach_url_check:
+ * @uri: (nullable): a parsed URL, %NULL when it did not parse
+ *
+ * The one rule for a URL Outreach sends to (a provider's, or an account's
+ * field): https://, or http:// to loopback only, so credentials and donor
+ * data never cross a network in the clear. Callers word the problem for
+ * where the URL came from.
+ */
+OutreachUrlProblem
+outreach_url_check (GUri *uri)
+{
+  const char *scheme;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return OUTREACH_URL_NOT_A_URL;
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return OUTREACH_URL_OK;
+  if (g_ascii_strcasecmp (scheme, "http") == 0)
+    return host_is_loopback (g_uri_get_host (uri)) ? OUTREACH_URL_OK : OUTREACH_URL_INSECURE;
+  return OUTREACH_URL_NOT_WEB;
+}
+
+/**
  * outreach_provider_check_url:
  *
- * A URL a provider may send to: https://, or http:// to loopback only
- * (credentials and donor data never cross a network in the clear).
+ * A URL a provider may send to (see outreach_url_check()).
  */
 gboolean
 outreach_provider_check_url (const char *url,
@@ -543,31 +566,31 @@ outreach_provider_check_url (const char *url,
                              GError    **error)
 {
   g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme;
 
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+  switch (outreach_url_check (uri))
     {
+    case OUTREACH_URL_OK:
+      return TRUE;
+
+    case OUTREACH_URL_NOT_A_URL:
       g_set_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_SETTING,
                    _("The setting “%s” is not a URL: “%s”; give one like https://example.org/path"),
                    setting, url);
       return FALSE;
-    }
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "https") == 0)
-    return TRUE;
-  if (g_ascii_strcasecmp (scheme, "http") == 0)
-    {
-      if (host_is_loopback (g_uri_get_host (uri)))
-        return TRUE;
+
+    case OUTREACH_URL_INSECURE:
       g_set_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_INSECURE,
                    _("The setting “%s” uses plain http:// to %s; use https:// (plain http is "
                      "allowed only to this computer)"),
                    setting, g_uri_get_host (uri));
       return FALSE;
+
+    case OUTREACH_URL_NOT_WEB:
+      g_set_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_SETTING,
+                   _("The setting “%s” must be an https:// URL, not “%s”"), setting, url);
+      return FALSE;
     }
-  g_set_error (error, OUTREACH_PROVIDER_ERROR, OUTREACH_PROVIDER_ERROR_SETTING,
-               _("The setting “%s” must be an https:// URL, not “%s”"), setting, url);
-  return FALSE;
+  g_assert_not_reached ();
 }
 
 /**

@@ -199,4 +199,14 @@ const char       *outreach_json_string            (JsonObject        *object,
                                                    const char        *member);
 gboolean          outreach_address_is_e164        (const char        *address);
 
+typedef enum
+{
+  OUTREACH_URL_OK,
+  OUTREACH_URL_NOT_A_URL,  /* it did not parse, or has no host */
+  OUTREACH_URL_NOT_WEB,    /* a scheme other than https:// or http:// */
+  OUTREACH_URL_INSECURE,   /* plain http:// to another computer */
+} OutreachUrlProblem;
+
+OutreachUrlProblem outreach_url_check             (GUri              *uri);
+
 G_END_DECLS

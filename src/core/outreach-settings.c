@@ -15,6 +15,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "outreach-donor-validate.h"
+
 G_DEFINE_QUARK (outreach-settings-error-quark, outreach_settings_error)
 
 typedef enum
@@ -126,21 +128,14 @@ outreach_settings_validate (OutreachSetting  setting,
       return TRUE;
 
     case KIND_ADDRESS:
-      {
-        const char *at = strchr (value, '@');
-
-        if (*value == '\0')
-          return TRUE;
-        if (at == NULL || at == value || at[1] == '\0' || strchr (at + 1, '@') != NULL ||
-            strpbrk (value, " \t\r\n<>,;") != NULL)
-          {
-            g_set_error (error, OUTREACH_SETTINGS_ERROR, OUTREACH_SETTINGS_ERROR_INVALID_VALUE,
-                         _("%s must be an e-mail address such as name@example.org, not “%s”"),
-                         key, value);
-            return FALSE;
-          }
-        return TRUE;
-      }
+      if (*value != '\0' && !outreach_check_email_address (value, NULL))
+        {
+          g_set_error (error, OUTREACH_SETTINGS_ERROR, OUTREACH_SETTINGS_ERROR_INVALID_VALUE,
+                       _("%s must be an e-mail address such as name@example.org, not “%s”"),
+                       key, value);
+          return FALSE;
+        }
+      return TRUE;
 
     case KIND_URL:
       if (*value == '\0')
