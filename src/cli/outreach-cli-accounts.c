@@ -104,6 +104,39 @@ check_account (OutreachAccount *account)
   return OUTREACH_EXIT_OK;
 }
 
+/* What add and edit end with: the options applied, every field checked,
+ * the account saved. @store may be %NULL: add opens the database only
+ * once the command line is known to be good. */
+static int
+apply_check_save (OutreachCli             *cli,
+                  OutreachStore           *store,
+                  OutreachAccount         *account,
+                  char                   **sets,
+                  char                   **unsets,
+                  char                   **secret_envs,
+                  OutreachAccountSaveFlags flags)
+{
+  g_autoptr (OutreachStore) opened = NULL;
+  g_autoptr (GError) error = NULL;
+  int exit_code;
+
+  exit_code = apply_options (account, sets, unsets, secret_envs);
+  if (exit_code != OUTREACH_EXIT_OK)
+    return exit_code;
+  exit_code = check_account (account);
+  if (exit_code != OUTREACH_EXIT_OK)
+    return exit_code;
+  if (store == NULL)
+    {
+      store = opened = outreach_cli_open_store (cli);
+      if (store == NULL)
+        return OUTREACH_EXIT_COULD_NOT;
+    }
+  if (!outreach_account_save (account, store, flags, &error))
+    return outreach_cli_fail_error (error);
+  return OUTREACH_EXIT_OK;
+}
+
 static int
 accounts_add (OutreachCli *cli, int argc, char **argv)
 {
@@ -117,9 +150,7 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
     { NULL }
   };
   g_autoptr (GOptionContext) context = outreach_cli_option_context (cli, "accounts", entries);
-  g_autoptr (OutreachStore) store = NULL;
   g_autoptr (OutreachAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
   int exit_code;
 
   if (!outreach_cli_parse (context, "accounts", &argc, &argv, &exit_code))
@@ -135,20 +166,8 @@ accounts_add (OutreachCli *cli, int argc, char **argv)
     }
   account = outreach_account_new (kind);
   outreach_account_set_name (account, argv[1]);
-  exit_code = apply_options (account, sets, NULL, secret_envs);
-  if (exit_code != OUTREACH_EXIT_OK)
-    return exit_code;
-  exit_code = check_account (account);
-  if (exit_code != OUTREACH_EXIT_OK)
-    return exit_code;
-
-  store = outreach_cli_open_store (cli);
-  if (store == NULL)
-    return OUTREACH_EXIT_COULD_NOT;
   /* adding a name that exists replaces that account, as it always has */
-  if (!outreach_account_save (account, store, OUTREACH_ACCOUNT_SAVE_REPLACE, &error))
-    return outreach_cli_fail_error (error);
-  return OUTREACH_EXIT_OK;
+  return apply_check_save (cli, NULL, account, sets, NULL, secret_envs, OUTREACH_ACCOUNT_SAVE_REPLACE);
 }
 
 static int
@@ -187,15 +206,7 @@ accounts_edit (OutreachCli *cli, int argc, char **argv)
     }
   if (new_name != NULL)
     outreach_account_set_name (account, new_name);
-  exit_code = apply_options (account, sets, unsets, secret_envs);
-  if (exit_code != OUTREACH_EXIT_OK)
-    return exit_code;
-  exit_code = check_account (account);
-  if (exit_code != OUTREACH_EXIT_OK)
-    return exit_code;
-  if (!outreach_account_save (account, store, OUTREACH_ACCOUNT_SAVE_DEFAULT, &error))
-    return outreach_cli_fail_error (error);
-  return OUTREACH_EXIT_OK;
+  return apply_check_save (cli, store, account, sets, unsets, secret_envs, OUTREACH_ACCOUNT_SAVE_DEFAULT);
 }
 
 static int
