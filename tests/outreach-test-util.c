@@ -8,8 +8,13 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include "outreach-secret.h"
+#include "outreach-store.h"
 
 /* The real `outreach` binary of this build (meson passes its path). */
 const char *
@@ -149,7 +154,6 @@ void
 outreach_test_start_keyring (const char *dir)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDBusConnection) bus = NULL;
   g_autofree char *data = g_build_filename (dir, "data", NULL);
   g_autofree char *runtime = g_build_filename (dir, "runtime", NULL);
   g_autofree char *out = NULL;
@@ -173,23 +177,100 @@ outreach_test_start_keyring (const char *dir)
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  for (;;)
+  while (!outreach_test_name_has_owner ("org.freedesktop.secrets"))
     {
-      g_autoptr (GVariant) reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                                                "org.freedesktop.DBus", "NameHasOwner",
-                                                                g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                                                G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                                                NULL, &error);
-      gboolean owned = FALSE;
-
-      g_assert_no_error (error);
-      g_variant_get (reply, "(b)", &owned);
-      if (owned)
-        break;
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (20 * 1000);
     }
+}
+
+/**
+ * outreach_test_run_on_private_bus:
+ *
+ * Re-runs the test program under its own `dbus-run-session` (once), so
+ * that what it starts on the session bus — a keyring daemon — goes away
+ * with that bus. Returns only in the re-run program.
+ */
+void
+outreach_test_run_on_private_bus (int    argc,
+                                  char **argv)
+{
+  g_autoptr (GPtrArray) args = NULL;
+
+  if (g_getenv ("OUTREACH_TEST_PRIVATE_BUS") != NULL)
+    return;
+  args = g_ptr_array_new ();
+  g_ptr_array_add (args, (gpointer) "dbus-run-session");
+  g_ptr_array_add (args, (gpointer) "--");
+  for (int i = 0; i < argc; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_setenv ("OUTREACH_TEST_PRIVATE_BUS", "1", TRUE);
+  execvp ("dbus-run-session", (char **) args->pdata);
+  g_printerr ("could not run dbus-run-session\n");
+  exit (99);
+}
+
+/* Whether a program owns @name on the session bus (FALSE without a bus). */
+gboolean
+outreach_test_name_has_owner (const char *name)
+{
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  if (bus == NULL)
+    return FALSE;
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+/* Whether the file at @path holds @needle anywhere (a database file has
+ * NUL bytes: all of it is searched). */
+gboolean
+outreach_test_file_contains (const char *path,
+                             const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0, n = strlen (needle);
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (contents + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The secret @key of @account as the keyring (or the environment) has it. */
+char *
+outreach_test_keyring_value (const char *account,
+                             const char *key)
+{
+  const char *keys[] = { key, NULL };
+  g_autoptr (GHashTable) secrets = outreach_secret_lookup_all (account, NULL, keys, NULL);
+
+  return secrets != NULL ? g_strdup (g_hash_table_lookup (secrets, key)) : NULL;
+}
+
+/* The status of job @job_id as another connection reads it from disk. */
+char *
+outreach_test_job_status (const char *db_path,
+                          gint64      job_id)
+{
+  g_autoptr (OutreachStore) other = outreach_store_open (db_path, NULL);
+  sqlite3_stmt *stmt = outreach_store_prepare (other, "SELECT status FROM jobs WHERE id = ?", NULL);
+  char *status = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  return status;
 }

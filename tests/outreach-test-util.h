@@ -28,6 +28,15 @@ void      outreach_test_run_argv       (OutreachTestRun *run,
                                         const char *const *argv);
 const char *outreach_test_binary       (void);
 void      outreach_test_start_keyring  (const char *dir);
+void      outreach_test_run_on_private_bus (int    argc,
+                                            char **argv);
+gboolean  outreach_test_name_has_owner (const char *name);
+gboolean  outreach_test_file_contains  (const char *path,
+                                        const char *needle);
+char     *outreach_test_keyring_value  (const char *account,
+                                        const char *key);
+char     *outreach_test_job_status     (const char *db_path,
+                                        gint64      job_id);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutreachTestRun, outreach_test_run_clear)
 

@@ -13,7 +13,6 @@
 
 #include <libsoup/soup.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "outreach-account.h"
 #include "outreach-provider.h"
@@ -24,32 +23,6 @@
 #define OTHER_SECRET "SG.account-test-replaced-88b1"
 
 static char *keyring_dir;
-
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0, n = strlen (needle);
-
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return FALSE;
-  /* a database file has NUL bytes: search all of it */
-  for (gsize i = 0; i + n <= len; i++)
-    if (memcmp (contents + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static char *
-keyring_value (const char *account,
-               const char *key)
-{
-  const char *keys[] = { key, NULL };
-  g_autoptr (GHashTable) secrets = outreach_secret_lookup_all (account, NULL, keys, NULL);
-
-  return secrets != NULL ? g_strdup (g_hash_table_lookup (secrets, key)) : NULL;
-}
 
 /* The message of the check of @key, or NULL when it passes. */
 static char *
@@ -263,10 +236,10 @@ test_save_edit_remove (void)
   g_assert_cmpint (outreach_account_get_id (account), >, 1);
 
   /* the secret is in the keyring, and only there */
-  value = keyring_value ("Grid", "api_key");
+  value = outreach_test_keyring_value ("Grid", "api_key");
   g_assert_cmpstr (value, ==, TEST_SECRET);
-  g_assert_false (file_contains (db, TEST_SECRET));
-  g_assert_false (file_contains (wal, TEST_SECRET));
+  g_assert_false (outreach_test_file_contains (db, TEST_SECRET));
+  g_assert_false (outreach_test_file_contains (wal, TEST_SECRET));
   stmt = outreach_store_prepare (store, "SELECT settings, rate FROM accounts WHERE name = 'Grid'", &error);
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -295,15 +268,15 @@ test_save_edit_remove (void)
   outreach_account_set_value (loaded, "from_name", "Friends of the River");
   save_ok (loaded, store);
   g_clear_pointer (&value, g_free);
-  value = keyring_value ("Grid", "api_key");
+  value = outreach_test_keyring_value ("Grid", "api_key");
   g_assert_cmpstr (value, ==, TEST_SECRET);
 
   /* a rename takes the keyring entries along */
   outreach_account_set_name (loaded, "Main grid");
   save_ok (loaded, store);
-  moved = keyring_value ("Main grid", "api_key");
+  moved = outreach_test_keyring_value ("Main grid", "api_key");
   g_assert_cmpstr (moved, ==, TEST_SECRET);
-  old = keyring_value ("Grid", "api_key");
+  old = outreach_test_keyring_value ("Grid", "api_key");
   g_assert_null (old);
 
   /* a typed secret replaces the stored one */
@@ -312,17 +285,17 @@ test_save_edit_remove (void)
   g_assert_cmpstr (outreach_account_get_value (again, "from_name"), ==, "Friends of the River");
   outreach_account_set_secret (again, "api_key", OTHER_SECRET);
   save_ok (again, store);
-  replaced = keyring_value ("Main grid", "api_key");
+  replaced = outreach_test_keyring_value ("Main grid", "api_key");
   g_assert_cmpstr (replaced, ==, OTHER_SECRET);
-  g_assert_false (file_contains (db, OTHER_SECRET));
-  g_assert_false (file_contains (wal, OTHER_SECRET));
+  g_assert_false (outreach_test_file_contains (db, OTHER_SECRET));
+  g_assert_false (outreach_test_file_contains (wal, OTHER_SECRET));
 
   /* removing takes the secrets too */
   g_assert_cmpint (outreach_account_count_jobs (store, "Main grid"), ==, 0);
   g_assert_true (outreach_account_remove (store, "Main grid", &error));
   g_assert_no_error (error);
   g_clear_pointer (&replaced, g_free);
-  replaced = keyring_value ("Main grid", "api_key");
+  replaced = outreach_test_keyring_value ("Main grid", "api_key");
   g_assert_null (replaced);
   g_assert_null (outreach_account_load (store, "Main grid", &error));
   g_assert_error (error, OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_NOT_FOUND);
@@ -482,9 +455,9 @@ test_cli (void)
   g_assert_cmpstr (outreach_account_get_value (edited, "from_name"), ==, "Friends");
   g_assert_cmpstr (outreach_account_get_value (edited, "from"), ==, "post@example.org");
   g_assert_true (outreach_account_has_stored_secret (edited, "api_key"));
-  moved = keyring_value ("Renamed grid", "api_key");
+  moved = outreach_test_keyring_value ("Renamed grid", "api_key");
   g_assert_cmpstr (moved, ==, TEST_SECRET);
-  gone = keyring_value ("Cli grid", "api_key");
+  gone = outreach_test_keyring_value ("Cli grid", "api_key");
   g_assert_null (gone);
 
   outreach_test_run_cli (&missing, NULL, "--db", db, "accounts", "edit", "Nobody", NULL);
@@ -494,7 +467,7 @@ test_cli (void)
   outreach_test_run_cli (&remove, NULL, "--db", db, "accounts", "remove", "Renamed grid", NULL);
   g_assert_cmpint (remove.exit_status, ==, 0);
   g_clear_pointer (&moved, g_free);
-  moved = keyring_value ("Renamed grid", "api_key");
+  moved = outreach_test_keyring_value ("Renamed grid", "api_key");
   g_assert_null (moved);
 
   outreach_test_remove_tree (dir);
@@ -507,19 +480,7 @@ main (int    argc,
   int status;
 
   /* a private session bus of our own, so the keyring daemon dies with it */
-  if (g_getenv ("OUTREACH_TEST_PRIVATE_BUS") == NULL)
-    {
-      g_autoptr (GPtrArray) args = g_ptr_array_new ();
-      g_ptr_array_add (args, (gpointer) "dbus-run-session");
-      g_ptr_array_add (args, (gpointer) "--");
-      for (int i = 0; i < argc; i++)
-        g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      g_setenv ("OUTREACH_TEST_PRIVATE_BUS", "1", TRUE);
-      execvp ("dbus-run-session", (char **) args->pdata);
-      g_printerr ("could not run dbus-run-session\n");
-      return 99;
-    }
+  outreach_test_run_on_private_bus (argc, argv);
 
   g_test_init (&argc, &argv, NULL);
   keyring_dir = outreach_test_make_tmp_dir ();

@@ -13,6 +13,7 @@
 #include "outreach-job-window-private.h"
 #include "outreach-job.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 
 #define N_DONORS 40
 
@@ -106,23 +107,13 @@ fixture_tear_down (Fixture       *f,
       g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
       gtk_window_destroy (window);
     }
-  for (int i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
+  outreach_test_iterate ();
   g_clear_object (&f->server);
   g_clear_object (&f->store);
   outreach_test_remove_tree (f->dir);
   g_free (f->url);
   g_free (f->path);
   g_free (f->dir);
-}
-
-static void
-iterate (void)
-{
-  for (int i = 0; i < 30; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
 }
 
 static gint64
@@ -153,9 +144,7 @@ open_window (Fixture *f,
   OutreachJobWindow *window = outreach_job_window_present_job (NULL, f->store, id);
 
   g_assert_nonnull (window);
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (GTK_WIDGET (window)); i++)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  outreach_test_wait_until_mapped (GTK_WIDGET (window));
   return window;
 }
 
@@ -223,14 +212,12 @@ test_follows_running_job (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window->pause_button)) == FALSE);
 
   /* The chart is read in a thread: it arrives with the messages counted. */
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (outreach_job_chart_get_peak (window->chart) == 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (outreach_job_chart_get_peak (window->chart) > 0);
   g_assert_cmpuint (outreach_job_chart_get_peak (window->chart), >, 0);
 
   /* Recipients: filter the failed one; its error is shown. */
   outreach_job_recipients_view_set_state (window->recipients_view, "failed");
-  iterate ();
+  outreach_test_iterate ();
   {
     GListModel *model = G_LIST_MODEL (outreach_job_recipients_view_get_model (window->recipients_view));
     g_autoptr (OutreachJobQueryRecipient) r = g_list_model_get_item (model, 0);
@@ -244,7 +231,7 @@ test_follows_running_job (Fixture       *f,
   }
   outreach_job_recipients_view_set_state (window->recipients_view, NULL);
   outreach_job_recipients_view_set_search (window->recipients_view, "donor07");
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (
                       outreach_job_recipients_view_get_model (window->recipients_view))), ==, 1);
 
@@ -255,7 +242,7 @@ test_follows_running_job (Fixture       *f,
 
     g_assert_cmpuint (all, >, 0);
     outreach_job_log_view_set_min_level (window->log_view, "error");
-    iterate ();
+    outreach_test_iterate ();
     g_assert_cmpuint (g_list_model_get_n_items (log), <, all);
   }
 }
@@ -273,46 +260,13 @@ test_one_window_per_job (Fixture       *f,
   g_assert_null (outreach_job_window_present_job (NULL, f->store, 9999));
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 /* Updates are coalesced (≤ 5 a second): wait for the badge to say @text. */
 static void
 wait_for_badge (OutreachJobWindow *window,
                 const char        *text)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (g_strcmp0 (outreach_job_status_badge_get_text (window->status_badge), text) != 0 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (g_strcmp0 (outreach_job_status_badge_get_text (window->status_badge), text) == 0);
   g_assert_cmpstr (outreach_job_status_badge_get_text (window->status_badge), ==, text);
-}
-
-static char *
-status_of (Fixture *f,
-           gint64   id)
-{
-  g_autoptr (OutreachStore) other = outreach_store_open (f->path, NULL);
-  sqlite3_stmt *stmt = outreach_store_prepare (other, "SELECT status FROM jobs WHERE id = ?", NULL);
-  char *status = NULL;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return status;
 }
 
 static void
@@ -329,44 +283,40 @@ test_actions (Fixture       *f,
 
   /* Space (job.toggle-pause) resumes a paused job, then pauses it again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "job.toggle-pause", NULL));
-  iterate ();
-  paused = status_of (f, id);
+  outreach_test_iterate ();
+  paused = outreach_test_job_status (f->path, id);
   g_assert_true (g_str_equal (paused, "queued") || g_str_equal (paused, "running"));
   gtk_widget_activate_action (GTK_WIDGET (window), "job.toggle-pause", NULL);
-  iterate ();
+  outreach_test_iterate ();
   g_free (paused);
-  paused = status_of (f, id);
+  paused = outreach_test_job_status (f->path, id);
   g_assert_cmpstr (paused, ==, "paused");
   wait_for_badge (window, "Paused");
 
   /* Cancel asks first, with the count of recipients it leaves out. */
   gtk_widget_activate_action (GTK_WIDGET (window), "job.cancel", NULL);
-  iterate ();
-  dialog = find_dialog ();
+  outreach_test_iterate ();
+  dialog = ADW_MESSAGE_DIALOG (outreach_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Cancel 1 Job?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "recipients not sent to yet"));
   adw_message_dialog_response (dialog, "confirm");
   gtk_window_destroy (GTK_WINDOW (dialog)); /* what the button does after responding */
-  cancelled = status_of (f, id);
+  cancelled = outreach_test_job_status (f->path, id);
   g_assert_cmpstr (cancelled, ==, "cancelled");
   wait_for_badge (window, "Cancelled");
 
   /* Delete asks too; the window goes with the job. */
   gtk_widget_activate_action (GTK_WIDGET (window), "job.delete", NULL);
-  iterate ();
-  dialog = find_dialog ();
+  outreach_test_iterate ();
+  dialog = ADW_MESSAGE_DIALOG (outreach_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete 1 Job?");
   adw_message_dialog_response (dialog, "confirm");
-  {
-    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-    while (outreach_job_window_lookup (id) != NULL && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  OUTREACH_TEST_WAIT_UNTIL (outreach_job_window_lookup (id) == NULL);
   g_assert_null (outreach_job_window_lookup (id));
   {
-    g_autofree char *gone = status_of (f, id);
+    g_autofree char *gone = outreach_test_job_status (f->path, id);
     g_assert_null (gone);
   }
 }

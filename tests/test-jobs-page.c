@@ -10,6 +10,7 @@
 #include "outreach-job-status-badge.h"
 #include "outreach-jobs-page.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 #include "outreach-window.h"
 
 typedef struct
@@ -36,37 +37,6 @@ static const char seed_sql[] =
   " (5, 'edsger@example.org', 'pending', 600);";
 
 static void
-iterate (void)
-{
-  for (int i = 0; i < 30; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-static GtkWidget *
-find_one (GtkWidget *root,
-          GType      type)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  g_assert_cmpuint (found->len, >=, 1);
-  return found->pdata[0];
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -81,10 +51,8 @@ fixture_set_up (Fixture       *f,
   f->window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 700);
   gtk_window_present (GTK_WINDOW (f->window));
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (f->window); i++)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
-  f->page = OUTREACH_JOBS_PAGE (find_one (f->window, OUTREACH_TYPE_JOBS_PAGE));
+  outreach_test_wait_until_mapped (f->window);
+  f->page = OUTREACH_JOBS_PAGE (outreach_test_find_first (f->window, OUTREACH_TYPE_JOBS_PAGE));
 }
 
 /* More jobs than the first frame shows (FIRST_FRAME_ROWS), there before
@@ -109,10 +77,8 @@ fixture_set_up_many (Fixture       *f,
   f->window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 700);
   gtk_window_present (GTK_WINDOW (f->window));
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (f->window); i++)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
-  f->page = OUTREACH_JOBS_PAGE (find_one (f->window, OUTREACH_TYPE_JOBS_PAGE));
+  outreach_test_wait_until_mapped (f->window);
+  f->page = OUTREACH_JOBS_PAGE (outreach_test_find_first (f->window, OUTREACH_TYPE_JOBS_PAGE));
 }
 
 static void
@@ -120,7 +86,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate ();
+  outreach_test_iterate ();
   g_clear_object (&f->store);
   outreach_test_remove_tree (f->dir);
   g_free (f->path);
@@ -135,7 +101,7 @@ collect_counters (Fixture   *f,
 {
   g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (f->page), GTK_TYPE_TOGGLE_BUTTON, buttons);
+  outreach_test_collect (GTK_WIDGET (f->page), GTK_TYPE_TOGGLE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     {
       GtkWidget *child = gtk_button_get_child (buttons->pdata[i]);
@@ -163,6 +129,15 @@ counters (Fixture *f)
                               gtk_label_get_text (GTK_LABEL (count)));
     }
   return g_string_free (s, FALSE);
+}
+
+static gboolean
+counters_say (Fixture    *f,
+              const char *expected)
+{
+  g_autofree char *now = counters (f);
+
+  return g_strcmp0 (now, expected) == 0;
 }
 
 static GtkToggleButton *
@@ -195,7 +170,7 @@ badge_texts (Fixture *f)
   g_autoptr (GPtrArray) texts = g_ptr_array_new ();
   GString *s = g_string_new (NULL);
 
-  collect (GTK_WIDGET (f->page), OUTREACH_TYPE_JOB_STATUS_BADGE, found);
+  outreach_test_collect (GTK_WIDGET (f->page), OUTREACH_TYPE_JOB_STATUS_BADGE, found);
   for (guint i = 0; i < found->len; i++)
     if (gtk_widget_get_mapped (found->pdata[i]))
       g_ptr_array_add (texts, (gpointer) outreach_job_status_badge_get_text (found->pdata[i]));
@@ -234,7 +209,7 @@ test_many_jobs (Fixture       *f,
   for (int i = 0; i < 200 && n_rows (f) != 206; i++)
     {
       g_usleep (10000);
-      iterate ();
+      outreach_test_iterate ();
     }
   shown = counters (f);
   g_assert_cmpstr (shown, ==, "All 206|Active 2|Completed 201|Failed 1|Cancelled 1");
@@ -248,40 +223,35 @@ static void
 test_filters_and_search (Fixture       *f,
                          gconstpointer  data)
 {
-  GtkEditable *search = GTK_EDITABLE (find_one (GTK_WIDGET (f->page), GTK_TYPE_SEARCH_ENTRY));
+  GtkEditable *search = GTK_EDITABLE (outreach_test_find_first (GTK_WIDGET (f->page), GTK_TYPE_SEARCH_ENTRY));
   g_autofree char *failed = NULL;
   g_autofree char *active = NULL;
-  gint64 deadline;
 
   gtk_toggle_button_set_active (counter_button (f, "Failed"), TRUE);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpuint (n_rows (f), ==, 1);
   failed = badge_texts (f);
   g_assert_cmpstr (failed, ==, "Failed");
 
   gtk_toggle_button_set_active (counter_button (f, "Active"), TRUE);
-  iterate ();
+  outreach_test_iterate ();
   active = badge_texts (f);
   g_assert_cmpstr (active, ==, "Paused|Running");
 
   /* Search narrows within the filter, after the entry's short delay. */
   gtk_toggle_button_set_active (counter_button (f, "All"), TRUE);
   gtk_editable_set_text (search, "appeal");
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (n_rows (f) != 2 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (n_rows (f) == 2);
   g_assert_cmpuint (n_rows (f), ==, 2);
 
   /* Nothing matches: the page says so. */
   gtk_editable_set_text (search, "no such job");
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (n_rows (f) != 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  OUTREACH_TEST_WAIT_UNTIL (n_rows (f) == 0);
+  outreach_test_iterate ();
   {
     AdwStatusPage *none = NULL;
     g_autoptr (GPtrArray) pages = g_ptr_array_new ();
-    collect (GTK_WIDGET (f->page), ADW_TYPE_STATUS_PAGE, pages);
+    outreach_test_collect (GTK_WIDGET (f->page), ADW_TYPE_STATUS_PAGE, pages);
     for (guint i = 0; i < pages->len; i++)
       if (gtk_widget_get_mapped (pages->pdata[i]))
         none = pages->pdata[i];
@@ -291,10 +261,8 @@ test_filters_and_search (Fixture       *f,
 
   /* The type filter. */
   gtk_editable_set_text (search, "");
-  g_object_set (find_one (GTK_WIDGET (f->page), GTK_TYPE_DROP_DOWN), "selected", 2, NULL);
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (n_rows (f) != 1 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  g_object_set (outreach_test_find_first (GTK_WIDGET (f->page), GTK_TYPE_DROP_DOWN), "selected", 2, NULL);
+  OUTREACH_TEST_WAIT_UNTIL (n_rows (f) == 1);
   g_assert_cmpuint (n_rows (f), ==, 1);
 }
 
@@ -302,52 +270,23 @@ static void
 test_sort_by_column (Fixture       *f,
                      gconstpointer  data)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_one (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+  GtkColumnView *view = GTK_COLUMN_VIEW (outreach_test_find_first (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
   g_autoptr (GtkColumnViewColumn) name = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
   g_autoptr (GObject) first = NULL;
   g_autoptr (GObject) last = NULL;
 
   /* What a click on the Name header does. */
   gtk_column_view_sort_by_column (view, name, GTK_SORT_ASCENDING);
-  iterate ();
+  outreach_test_iterate ();
   first = g_list_model_get_item (G_LIST_MODEL (outreach_jobs_page_get_selection (f->page)), 0);
   g_assert_cmpstr (outreach_job_query_item_get_data (OUTREACH_JOB_QUERY_ITEM (first))->name, ==,
                    "Address check");
 
   gtk_column_view_sort_by_column (view, name, GTK_SORT_DESCENDING);
-  iterate ();
+  outreach_test_iterate ();
   last = g_list_model_get_item (G_LIST_MODEL (outreach_jobs_page_get_selection (f->page)), 0);
   g_assert_cmpstr (outreach_job_query_item_get_data (OUTREACH_JOB_QUERY_ITEM (last))->name, ==,
                    "Thank you letters");
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
-static char *
-status_of (Fixture *f,
-           gint64   id)
-{
-  g_autoptr (OutreachStore) other = outreach_store_open (f->path, NULL);
-  sqlite3_stmt *stmt = outreach_store_prepare (other, "SELECT status FROM jobs WHERE id = ?", NULL);
-  char *status = NULL;
-
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return status;
 }
 
 static void
@@ -359,40 +298,39 @@ test_bulk_cancel (Fixture       *f,
   g_autofree char *gala = NULL, *autumn = NULL, *spring = NULL, *after = NULL;
 
   gtk_toggle_button_set_active (counter_button (f, "Active"), TRUE);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_true (gtk_selection_model_select_all (selection));
-  iterate ();
+  outreach_test_iterate ();
 
   /* Two selected: the action bar offers bulk actions. */
-  g_assert_true (gtk_action_bar_get_revealed (GTK_ACTION_BAR (find_one (GTK_WIDGET (f->page),
+  g_assert_true (gtk_action_bar_get_revealed (GTK_ACTION_BAR (outreach_test_find_first (GTK_WIDGET (f->page),
                                                                         GTK_TYPE_ACTION_BAR))));
   /* The row menu opens from the keyboard (Shift+F10) on the selection. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "jobs.menu", NULL));
-  iterate ();
-  g_assert_true (gtk_widget_get_visible (find_one (GTK_WIDGET (f->page), GTK_TYPE_POPOVER_MENU)));
-  gtk_popover_popdown (GTK_POPOVER (find_one (GTK_WIDGET (f->page), GTK_TYPE_POPOVER_MENU)));
+  outreach_test_iterate ();
+  g_assert_true (gtk_widget_get_visible (outreach_test_find_first (GTK_WIDGET (f->page), GTK_TYPE_POPOVER_MENU)));
+  gtk_popover_popdown (GTK_POPOVER (outreach_test_find_first (GTK_WIDGET (f->page), GTK_TYPE_POPOVER_MENU)));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "jobs.cancel", NULL));
-  iterate ();
+  outreach_test_iterate ();
 
   /* Confirmation with counts: 2 jobs, 2 recipients not sent to yet. */
-  dialog = find_dialog ();
+  dialog = ADW_MESSAGE_DIALOG (outreach_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Cancel 2 Jobs?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "2 recipients"));
   adw_message_dialog_response (dialog, "confirm");
-  iterate ();
+  outreach_test_iterate ();
 
-  gala = status_of (f, 2);
-  autumn = status_of (f, 5);
-  spring = status_of (f, 1);
+  gala = outreach_test_job_status (f->path, 2);
+  autumn = outreach_test_job_status (f->path, 5);
+  spring = outreach_test_job_status (f->path, 1);
   g_assert_cmpstr (gala, ==, "cancelled");
   g_assert_cmpstr (autumn, ==, "cancelled");
   g_assert_cmpstr (spring, ==, "completed");
 
   /* The page follows: nothing active any more. */
-  for (int i = 0; i < 50 && n_rows (f) != 0; i++)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (n_rows (f) == 0);
   after = counters (f);
   g_assert_cmpstr (after, ==, "All 6|Active 0|Completed 1|Failed 1|Cancelled 3");
 }
@@ -403,7 +341,6 @@ test_other_process (Fixture       *f,
 {
   g_autofree char *before = counters (f);
   g_autofree char *after = NULL;
-  gint64 deadline;
 
   g_assert_cmpstr (before, ==, "All 6|Active 2|Completed 1|Failed 1|Cancelled 1");
 
@@ -415,15 +352,8 @@ test_other_process (Fixture       *f,
     g_assert_true (outreach_job_status_apply (other, 2, OUTREACH_JOB_STATUS_COMPLETED, NULL, NULL));
   }
 
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  do
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_free (after);
-      after = counters (f);
-    }
-  while (g_strcmp0 (after, "All 6|Active 1|Completed 2|Failed 1|Cancelled 1") != 0 &&
-         g_get_monotonic_time () < deadline);
+  OUTREACH_TEST_WAIT_UNTIL (counters_say (f, "All 6|Active 1|Completed 2|Failed 1|Cancelled 1"));
+  after = counters (f);
   g_assert_cmpstr (after, ==, "All 6|Active 1|Completed 2|Failed 1|Cancelled 1");
 }
 
@@ -431,18 +361,18 @@ static void
 test_open_detail (Fixture       *f,
                   gconstpointer  data)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_one (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+  GtkColumnView *view = GTK_COLUMN_VIEW (outreach_test_find_first (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
   GListModel *toplevels = gtk_window_get_toplevels ();
   guint windows_before = g_list_model_get_n_items (toplevels);
 
   /* Enter / double-click on a row. */
   g_signal_emit_by_name (view, "activate", 0);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before + 1);
 
   /* Again: the same window is raised, not a second one. */
   g_signal_emit_by_name (view, "activate", 0);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before + 1);
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -474,19 +404,6 @@ listed_names (Fixture *f)
   for (guint i = 0; i < names->len; i++)
     g_string_append_printf (s, "%s%s", i ? "|" : "", (const char *) names->pdata[i]);
   return g_string_free (s, FALSE);
-}
-
-static GtkWidget *
-button_labelled (GtkWidget  *root,
-                 const char *label)
-{
-  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-  g_assert_not_reached ();
 }
 
 static void
@@ -544,7 +461,7 @@ test_custom_date_range (Fixture       *f,
   set_created (f, tz, 3, 5, 23, 59, 59);
   set_created (f, tz, 4, 6, 0, 0, 0);
 
-  collect (GTK_WIDGET (f->page), GTK_TYPE_DROP_DOWN, dropdowns);
+  outreach_test_collect (GTK_WIDGET (f->page), GTK_TYPE_DROP_DOWN, dropdowns);
   dates = dropdowns->pdata[1];
   g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dates)), ==,
                    "Any time");
@@ -555,32 +472,31 @@ test_custom_date_range (Fixture       *f,
                    "Custom range…");
   {
     g_autoptr (GPtrArray) menu_buttons = g_ptr_array_new ();
-    collect (GTK_WIDGET (f->page), GTK_TYPE_MENU_BUTTON, menu_buttons);
+    outreach_test_collect (GTK_WIDGET (f->page), GTK_TYPE_MENU_BUTTON, menu_buttons);
     for (guint i = 0; i < menu_buttons->len; i++)
       if (gtk_widget_is_ancestor (GTK_WIDGET (dates), gtk_widget_get_parent (menu_buttons->pdata[i])) ||
           gtk_widget_get_parent (menu_buttons->pdata[i]) == gtk_widget_get_parent (GTK_WIDGET (dates)))
         range_button = menu_buttons->pdata[i];
   }
   g_assert_nonnull (range_button);
-  for (int i = 0; i < 200 && !gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (range_button)))); i++)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (range_button)))));
   popover = GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (range_button)));
   g_assert_true (gtk_widget_get_visible (range_button));
   g_assert_true (gtk_widget_get_visible (popover));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_one (range_button, GTK_TYPE_LABEL))), ==, "Choose Dates…");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (outreach_test_find_first (range_button, GTK_TYPE_LABEL))), ==, "Choose Dates…");
   g_assert_cmpuint (n_rows (f), ==, 6); /* nothing chosen yet: nothing hidden */
 
-  collect (popover, GTK_TYPE_CALENDAR, calendars);
+  outreach_test_collect (popover, GTK_TYPE_CALENDAR, calendars);
   g_assert_cmpuint (calendars->len, ==, 2);
 
   /* 2 – 5 March: the jobs of the 2nd at midnight and the 5th just before the next. */
   select_days (calendars, tz, 2, 5);
-  g_signal_emit_by_name (button_labelled (popover, "_Apply"), "clicked");
-  iterate ();
+  g_signal_emit_by_name (outreach_test_find_button (popover, "_Apply"), "clicked");
+  outreach_test_iterate ();
   two_days = listed_names (f);
   g_assert_cmpstr (two_days, ==, "Address check|Spring appeal");
   g_assert_false (gtk_widget_get_visible (popover));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_one (range_button, GTK_TYPE_LABEL))), ==,
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (outreach_test_find_first (range_button, GTK_TYPE_LABEL))), ==,
                    "2 Mar 2026 – 5 Mar 2026");
   /* The counters count every job, as with the other date choices. */
   counts_in_range = counters (f);
@@ -588,21 +504,21 @@ test_custom_date_range (Fixture       *f,
 
   /* The range combines with the status filters. */
   gtk_toggle_button_set_active (counter_button (f, "Failed"), TRUE);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpuint (n_rows (f), ==, 1);
   gtk_toggle_button_set_active (counter_button (f, "All"), TRUE);
-  iterate ();
+  outreach_test_iterate ();
 
   /* From after To is refused, with the reason, and the list stays as it was. */
   gtk_menu_button_popup (GTK_MENU_BUTTON (range_button));
-  iterate ();
+  outreach_test_iterate ();
   g_assert_true (gtk_widget_get_visible (popover));
   select_days (calendars, tz, 10, 5);
-  g_signal_emit_by_name (button_labelled (popover, "_Apply"), "clicked");
-  iterate ();
+  g_signal_emit_by_name (outreach_test_find_button (popover, "_Apply"), "clicked");
+  outreach_test_iterate ();
   {
     g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-    collect (popover, GTK_TYPE_LABEL, labels);
+    outreach_test_collect (popover, GTK_TYPE_LABEL, labels);
     for (guint i = 0; i < labels->len; i++)
       if (gtk_widget_has_css_class (labels->pdata[i], "error"))
         error_label = labels->pdata[i];
@@ -618,28 +534,28 @@ test_custom_date_range (Fixture       *f,
 
   /* One day, From = To: the whole of 6 March and nothing of the 5th. */
   select_days (calendars, tz, 6, 6);
-  g_signal_emit_by_name (button_labelled (popover, "_Apply"), "clicked");
-  iterate ();
+  g_signal_emit_by_name (outreach_test_find_button (popover, "_Apply"), "clicked");
+  outreach_test_iterate ();
   g_assert_false (gtk_widget_get_visible (error_label));
   one_day = listed_names (f);
   g_assert_cmpstr (one_day, ==, "Thank you letters");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_one (range_button, GTK_TYPE_LABEL))), ==, "6 Mar 2026");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (outreach_test_find_first (range_button, GTK_TYPE_LABEL))), ==, "6 Mar 2026");
 
   /* A preset replaces the range; going back to "Custom range…" finds it again. */
   gtk_drop_down_set_selected (dates, 0);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_false (gtk_widget_get_visible (range_button));
   g_assert_cmpuint (n_rows (f), ==, 6);
   gtk_drop_down_set_selected (dates, 6);
-  iterate ();
+  outreach_test_iterate ();
   after = listed_names (f);
   g_assert_cmpstr (after, ==, "Thank you letters");
 
   /* Clear: every job again, and the drop-down says so. */
   gtk_menu_button_popup (GTK_MENU_BUTTON (range_button));
-  iterate ();
-  g_signal_emit_by_name (button_labelled (popover, "C_lear"), "clicked");
-  iterate ();
+  outreach_test_iterate ();
+  g_signal_emit_by_name (outreach_test_find_button (popover, "C_lear"), "clicked");
+  outreach_test_iterate ();
   all = listed_names (f);
   g_assert_cmpuint (n_rows (f), ==, 6);
   g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dates)), ==,

@@ -12,7 +12,6 @@
 #include <adwaita.h>
 #include <libsoup/soup.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "outreach-account-dialog.h"
 #include "outreach-preferences-window.h"
@@ -20,6 +19,7 @@
 #include "outreach-secret.h"
 #include "outreach-settings.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 
 #define GRID_SECRET "SG.prefs-test-4b1f0e9d77"
 #define NEW_GRID_SECRET "SG.prefs-test-rotated-2c6a"
@@ -32,51 +32,19 @@ typedef struct
   GtkWidget *window;
 } Fixture;
 
-static void
-iterate (void)
-{
-  for (int i = 0; i < 30; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-/* The preferences row titled @title. */
+/* The row titled @title under @root (not a search-results copy). */
 static GtkWidget *
-row (Fixture    *f,
-     const char *title)
+row_in (GtkWidget  *root,
+        const char *title)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new ();
 
-  collect (f->window, ADW_TYPE_PREFERENCES_ROW, rows);
+  outreach_test_collect (root, ADW_TYPE_PREFERENCES_ROW, rows);
   for (guint i = 0; i < rows->len; i++)
-    /* not the copies the window's search results list makes */
     if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0 &&
         gtk_widget_get_ancestor (rows->pdata[i], GTK_TYPE_LIST_VIEW) == NULL)
       return rows->pdata[i];
   g_error ("no row titled “%s”", title);
-}
-
-static GtkWidget *
-find_in (GtkWidget *root,
-         GType      type)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  g_assert_cmpuint (found->len, >=, 1);
-  return found->pdata[0];
 }
 
 static void
@@ -99,9 +67,7 @@ fixture_set_up (Fixture       *f,
 
   f->window = GTK_WIDGET (outreach_preferences_window_new (NULL, f->store));
   gtk_window_present (GTK_WINDOW (f->window));
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (f->window); i++)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  outreach_test_wait_until_mapped (f->window);
 }
 
 static void
@@ -115,7 +81,7 @@ fixture_tear_down (Fixture       *f,
       g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
       gtk_window_destroy (window);
     }
-  iterate ();
+  outreach_test_iterate ();
   g_clear_object (&f->store);
   outreach_test_remove_tree (f->dir);
   g_free (f->path);
@@ -135,8 +101,8 @@ static void
 test_organisation (Fixture       *f,
                    gconstpointer  data)
 {
-  GtkWidget *name = row (f, "Organisation name");
-  GtkWidget *sender = row (f, "Sender address");
+  GtkWidget *name = row_in (f->window, "Organisation name");
+  GtkWidget *sender = row_in (f->window, "Sender address");
   g_autofree char *saved = NULL, *unchanged = NULL, *good = NULL;
 
   gtk_editable_set_text (GTK_EDITABLE (name), "Friends of the Library");
@@ -163,11 +129,11 @@ test_jobs_and_notifications (Fixture       *f,
                              gconstpointer  data)
 {
   g_autoptr (GSettings) settings = g_settings_new (APPLICATION_ID);
-  GtkSpinButton *parallel = GTK_SPIN_BUTTON (find_in (row (f, "Jobs sent at the same time"),
+  GtkSpinButton *parallel = GTK_SPIN_BUTTON (outreach_test_find_first (row_in (f->window, "Jobs sent at the same time"),
                                                       GTK_TYPE_SPIN_BUTTON));
-  GtkSpinButton *keep = GTK_SPIN_BUTTON (find_in (row (f, "Finished jobs kept"),
+  GtkSpinButton *keep = GTK_SPIN_BUTTON (outreach_test_find_first (row_in (f->window, "Finished jobs kept"),
                                                   GTK_TYPE_SPIN_BUTTON));
-  GtkSwitch *notify = GTK_SWITCH (find_in (row (f, "Notify when a job finishes"), GTK_TYPE_SWITCH));
+  GtkSwitch *notify = GTK_SWITCH (outreach_test_find_first (row_in (f->window, "Notify when a job finishes"), GTK_TYPE_SWITCH));
   g_autofree char *p = NULL, *k = NULL;
 
   g_assert_cmpint (gtk_spin_button_get_value_as_int (parallel), ==, 2);
@@ -185,59 +151,41 @@ test_jobs_and_notifications (Fixture       *f,
   g_settings_set_boolean (settings, "notifications", TRUE);
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 static void
 test_accounts (Fixture       *f,
                gconstpointer  data)
 {
-  GtkWidget *folder = row (f, "Folder");
+  GtkWidget *folder = row_in (f->window, "Folder");
   g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
   AdwMessageDialog *dialog;
-  gint64 deadline;
   gint64 left = -1;
 
   /* Test Connection on the Folder account: no credentials needed. */
-  collect (folder, GTK_TYPE_BUTTON, buttons);
+  outreach_test_collect (folder, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Test Connection") == 0)
       gtk_widget_activate (buttons->pdata[i]);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder)), "Ready") &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder)), "Ready"));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (folder)), ==,
                    "Ready: this account needs no connection");
 
   /* Remove asks, saying how many jobs use the account. */
   g_ptr_array_set_size (buttons, 0);
-  collect (f->window, GTK_TYPE_BUTTON, buttons);
+  outreach_test_collect (f->window, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), "Remove account Old relay") == 0)
       {
         g_signal_emit_by_name (buttons->pdata[i], "clicked");
         break;
       }
-  iterate ();
-  dialog = find_dialog ();
+  outreach_test_iterate ();
+  dialog = ADW_MESSAGE_DIALOG (outreach_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove Account “Old relay”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 job uses it"));
   adw_message_dialog_response (dialog, "remove");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  outreach_test_iterate ();
 
   g_assert_true (outreach_store_count_rows (f->store, "accounts", &left, NULL));
   g_assert_cmpint (left, ==, 1);
@@ -266,47 +214,13 @@ sendgrid_handler (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
 }
 
-/* The row titled @title under @root (not a search-results copy). */
-static GtkWidget *
-row_in (GtkWidget  *root,
-        const char *title)
-{
-  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
-
-  collect (root, ADW_TYPE_PREFERENCES_ROW, rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0 &&
-        gtk_widget_get_ancestor (rows->pdata[i], GTK_TYPE_LIST_VIEW) == NULL)
-      return rows->pdata[i];
-  g_error ("no row titled “%s”", title);
-}
-
-static GtkWidget *
-button_labelled (GtkWidget  *root,
-                 const char *label)
-{
-  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    {
-      GtkWidget *child = gtk_button_get_child (buttons->pdata[i]);
-
-      if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0 ||
-          (ADW_IS_BUTTON_CONTENT (child) &&
-           g_strcmp0 (adw_button_content_get_label (ADW_BUTTON_CONTENT (child)), label) == 0))
-        return buttons->pdata[i];
-    }
-  g_error ("no button “%s”", label);
-}
-
 static GtkWidget *
 button_labelled_tooltip (GtkWidget  *root,
                          const char *tooltip)
 {
   g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
 
-  collect (root, GTK_TYPE_BUTTON, buttons);
+  outreach_test_collect (root, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), tooltip) == 0 &&
         gtk_widget_get_ancestor (buttons->pdata[i], GTK_TYPE_LIST_VIEW) == NULL)
@@ -317,15 +231,7 @@ button_labelled_tooltip (GtkWidget  *root,
 static OutreachAccountDialog *
 find_account_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-      if (OUTREACH_IS_ACCOUNT_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return OUTREACH_ACCOUNT_DIALOG (window);
-    }
-  return NULL;
+  return OUTREACH_ACCOUNT_DIALOG (outreach_test_find_toplevel (OUTREACH_TYPE_ACCOUNT_DIALOG));
 }
 
 /* The problem shown under the field row @row, or NULL when none is. */
@@ -347,45 +253,15 @@ type_into (GtkWidget  *root,
            const char *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (row_in (root, title)), text);
-  iterate ();
+  outreach_test_iterate ();
 }
 
 static void
 wait_for_subtitle (GtkWidget  *row,
                    const char *prefix)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), prefix) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), prefix));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, prefix);
-}
-
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0, n = strlen (needle);
-
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return FALSE;
-  /* a database file has NUL bytes: search all of it */
-  for (gsize i = 0; i + n <= len; i++)
-    if (memcmp (contents + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static char *
-keyring_value (const char *account,
-               const char *key)
-{
-  const char *keys[] = { key, NULL };
-  g_autoptr (GHashTable) secrets = outreach_secret_lookup_all (account, NULL, keys, NULL);
-
-  return secrets != NULL ? g_strdup (g_hash_table_lookup (secrets, key)) : NULL;
 }
 
 static char *
@@ -409,21 +285,18 @@ assert_secret_not_on_disk (Fixture    *f,
 {
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
 
-  g_assert_false (file_contains (f->path, secret));
-  g_assert_false (file_contains (wal, secret));
+  g_assert_false (outreach_test_file_contains (f->path, secret));
+  g_assert_false (outreach_test_file_contains (wal, secret));
   /* the search does find what the account row holds */
-  g_assert_true (file_contains (f->path, "office@example.org") || file_contains (wal, "office@example.org"));
+  g_assert_true (outreach_test_file_contains (f->path, "office@example.org") || outreach_test_file_contains (wal, "office@example.org"));
 }
 
 static void
 wait_for_form_closed (void)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (find_account_dialog () != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (find_account_dialog () == NULL);
   g_assert_null (find_account_dialog ());
-  iterate ();
+  outreach_test_iterate ();
 }
 
 static void
@@ -432,7 +305,7 @@ press (GtkWidget *button)
   g_assert_true (gtk_widget_is_sensitive (button));
   /* "clicked" at once: gtk_widget_activate() on a shown button clicks it after 250 ms */
   g_signal_emit_by_name (button, "clicked");
-  iterate ();
+  outreach_test_iterate ();
 }
 
 static void
@@ -458,18 +331,18 @@ test_add_and_edit_account (Fixture       *f,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   /* Add Account opens an empty form */
-  press (button_labelled (f->window, "_Add Account"));
+  press (outreach_test_find_button (f->window, "_Add Account"));
   dialog = find_account_dialog ();
   g_assert_nonnull (dialog);
   form = GTK_WIDGET (dialog);
-  save = button_labelled (form, "_Save");
+  save = outreach_test_find_button (form, "_Save");
   g_assert_false (gtk_widget_is_sensitive (save));
 
   /* the provider chooses the fields */
   for (guint i = 0; kinds[i] != NULL; i++)
     if (g_str_equal (kinds[i], "sendgrid"))
       adw_combo_row_set_selected (ADW_COMBO_ROW (row_in (form, "Provider")), i);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (row_in (form, "API key")));
   type_into (form, "Name", "Folder");
 
@@ -487,18 +360,14 @@ test_add_and_edit_account (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (save));
 
   /* Test, with what is typed, before saving */
-  press (button_labelled (form, "_Test"));
+  press (outreach_test_find_button (form, "_Test"));
   wait_for_subtitle (row_in (form, "Test Connection"), "The provider accepted the credentials (HTTP 200)");
   g_assert_cmpstr (seen_auth, ==, "Bearer " GRID_SECRET);
   g_assert_cmpstr (seen_path, ==, "/v3/scopes");
 
   /* a name that is taken is refused on the name */
   press (save);
-  {
-    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-    while (problem_under (row_in (form, "Name")) == NULL && g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  OUTREACH_TEST_WAIT_UNTIL (problem_under (row_in (form, "Name")) != NULL);
   g_assert_true (find_account_dialog () == dialog);
   g_assert_cmpstr (problem_under (row_in (form, "Name")), ==,
                    "There is already an account named “Folder”; choose another name");
@@ -512,23 +381,23 @@ test_add_and_edit_account (Fixture       *f,
   g_assert_nonnull (strstr (settings, "\"from\":\"office@example.org\""));
   g_assert_nonnull (strstr (settings, "\"secret_keys\":[\"api_key\"]"));
   assert_secret_not_on_disk (f, GRID_SECRET);
-  stored = keyring_value ("Main grid", "api_key");
+  stored = outreach_test_keyring_value ("Main grid", "api_key");
   g_assert_cmpstr (stored, ==, GRID_SECRET);
 
   /* the new row; activating it opens the form filled in */
   grid_row = row_in (f->window, "Main grid");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (grid_row)), ==, "SendGrid · office@example.org");
   g_signal_emit_by_name (grid_row, "activated");
-  iterate ();
+  outreach_test_iterate ();
   dialog = find_account_dialog ();
   g_assert_nonnull (dialog);
   form = GTK_WIDGET (dialog);
-  save = button_labelled (form, "_Save");
+  save = outreach_test_find_button (form, "_Save");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row_in (form, "Name"))), ==, "Main grid");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row_in (form, "Sender address"))), ==, "office@example.org");
   key_row = row_in (form, "API key");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "");
-  collect (key_row, GTK_TYPE_LABEL, labels);
+  outreach_test_collect (key_row, GTK_TYPE_LABEL, labels);
   stored_label = NULL;
   for (guint i = 0; i < labels->len; i++)
     if (g_strcmp0 (gtk_label_get_text (labels->pdata[i]), "Stored in keyring") == 0)
@@ -544,47 +413,47 @@ test_add_and_edit_account (Fixture       *f,
   edited = account_settings (f, "Main grid");
   g_assert_nonnull (strstr (edited, "\"from_name\":\"Friends of the River\""));
   g_clear_pointer (&stored, g_free);
-  stored = keyring_value ("Main grid", "api_key");
+  stored = outreach_test_keyring_value ("Main grid", "api_key");
   g_assert_cmpstr (stored, ==, GRID_SECRET);
 
   /* typing a secret replaces it */
   g_signal_emit_by_name (row_in (f->window, "Main grid"), "activated");
-  iterate ();
+  outreach_test_iterate ();
   form = GTK_WIDGET (find_account_dialog ());
   type_into (form, "API key", NEW_GRID_SECRET);
-  press (button_labelled (form, "_Save"));
+  press (outreach_test_find_button (form, "_Save"));
   wait_for_form_closed ();
-  rotated = keyring_value ("Main grid", "api_key");
+  rotated = outreach_test_keyring_value ("Main grid", "api_key");
   g_assert_cmpstr (rotated, ==, NEW_GRID_SECRET);
   assert_secret_not_on_disk (f, NEW_GRID_SECRET);
 
   /* Test Connection on the list uses the keyring's secret */
   grid_row = row_in (f->window, "Main grid");
-  press (button_labelled (grid_row, "_Test Connection"));
+  press (outreach_test_find_button (grid_row, "_Test Connection"));
   wait_for_subtitle (grid_row, "The provider accepted the credentials (HTTP 200)");
   g_assert_cmpstr (seen_auth, ==, "Bearer " NEW_GRID_SECRET);
   g_assert_true (gtk_widget_has_css_class (grid_row, "success"));
 
   /* removing it (confirmed) takes the keyring's secret too */
   g_signal_emit_by_name (button_labelled_tooltip (f->window, "Remove account Main grid"), "clicked");
-  iterate ();
-  confirm = find_dialog ();
+  outreach_test_iterate ();
+  confirm = ADW_MESSAGE_DIALOG (outreach_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (confirm);
   adw_message_dialog_response (confirm, "remove");
   gtk_window_destroy (GTK_WINDOW (confirm));
-  iterate ();
+  outreach_test_iterate ();
   g_clear_pointer (&settings, g_free);
   settings = account_settings (f, "Main grid");
   g_assert_null (settings);
-  gone = keyring_value ("Main grid", "api_key");
+  gone = outreach_test_keyring_value ("Main grid", "api_key");
   g_assert_null (gone);
 
   /* and the list is rebuilt after the next save */
-  press (button_labelled (f->window, "_Add Account"));
+  press (outreach_test_find_button (f->window, "_Add Account"));
   form = GTK_WIDGET (find_account_dialog ());
   type_into (form, "Name", "Outbox");
   type_into (form, "Folder", "/tmp/outreach-outbox");
-  press (button_labelled (form, "_Save"));
+  press (outreach_test_find_button (form, "_Save"));
   wait_for_form_closed ();
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_in (f->window, "Outbox"))), ==, "Folder");
 }
@@ -597,19 +466,7 @@ main (int    argc,
   int status;
 
   /* a private session bus of our own, so the keyring daemon dies with it */
-  if (g_getenv ("OUTREACH_TEST_PRIVATE_BUS") == NULL)
-    {
-      g_autoptr (GPtrArray) args = g_ptr_array_new ();
-      g_ptr_array_add (args, (gpointer) "dbus-run-session");
-      g_ptr_array_add (args, (gpointer) "--");
-      for (int i = 0; i < argc; i++)
-        g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      g_setenv ("OUTREACH_TEST_PRIVATE_BUS", "1", TRUE);
-      execvp ("dbus-run-session", (char **) args->pdata);
-      g_printerr ("could not run dbus-run-session\n");
-      return 99;
-    }
+  outreach_test_run_on_private_bus (argc, argv);
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

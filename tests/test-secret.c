@@ -13,7 +13,6 @@
 #include <libsoup/soup.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "outreach-secret.h"
 #include "outreach-store.h"
@@ -22,25 +21,6 @@
 #define TEST_SECRET "sk-test-7f3a9c2e51d84b6f"
 
 static char *keyring_dir;
-
-static void
-start_keyring (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data = g_build_filename (keyring_dir, "data", NULL);
-  g_autofree char *runtime = g_build_filename (keyring_dir, "runtime", NULL);
-  g_autofree char *out = NULL;
-  int status;
-  const char *argv[] = { "sh", "-c", "printf pw | gnome-keyring-daemon --unlock --components=secrets", NULL };
-
-  g_mkdir_with_parents (data, 0700);
-  g_mkdir_with_parents (runtime, 0700);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
 
 static void
 test_env_wins_without_keyring (void)
@@ -137,22 +117,6 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
                                     "{\"errors\":[{\"field\":null,\"message\":\"The provided authorization grant is invalid, expired, or revoked\"}]}", 101);
 }
 
-static gboolean
-file_contains (const char *path, const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return FALSE;
-  /* a database file has NUL bytes: search all of it */
-  gsize n = strlen (needle);
-  for (gsize i = 0; i + n <= len; i++)
-    if (memcmp (contents + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static GBytes *run_stderr;
 
 static void
@@ -237,9 +201,9 @@ test_secret_never_leaks (void)
   g_assert_nonnull (strstr (show.out, "refused the credentials"));
 
   /* nowhere: not the database (file and WAL), not the log, not stderr, not argv */
-  g_assert_false (file_contains (db, TEST_SECRET));
-  g_assert_false (file_contains (wal, TEST_SECRET));
-  g_assert_true (file_contains (db, "Authorization: [redacted]") || file_contains (wal, "Authorization: [redacted]"));
+  g_assert_false (outreach_test_file_contains (db, TEST_SECRET));
+  g_assert_false (outreach_test_file_contains (wal, TEST_SECRET));
+  g_assert_true (outreach_test_file_contains (db, "Authorization: [redacted]") || outreach_test_file_contains (wal, "Authorization: [redacted]"));
   g_assert_null (strstr (show.out, TEST_SECRET));
   g_assert_null (strstr (add.err, TEST_SECRET));
   run_err = g_strndup (g_bytes_get_data (stderr_bytes, NULL), g_bytes_get_size (stderr_bytes));
@@ -254,26 +218,14 @@ main (int argc, char **argv)
   int status;
 
   /* a private session bus of our own, so the keyring daemon dies with it */
-  if (g_getenv ("OUTREACH_TEST_PRIVATE_BUS") == NULL)
-    {
-      g_autoptr (GPtrArray) args = g_ptr_array_new ();
-      g_ptr_array_add (args, (gpointer) "dbus-run-session");
-      g_ptr_array_add (args, (gpointer) "--");
-      for (int i = 0; i < argc; i++)
-        g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      g_setenv ("OUTREACH_TEST_PRIVATE_BUS", "1", TRUE);
-      execvp ("dbus-run-session", (char **) args->pdata);
-      g_printerr ("could not run dbus-run-session\n");
-      return 99;
-    }
+  outreach_test_run_on_private_bus (argc, argv);
 
   g_test_init (&argc, &argv, NULL);
   keyring_dir = outreach_test_make_tmp_dir ();
 
   g_test_add_func ("/outreach/secret/env-wins-without-keyring", test_env_wins_without_keyring);
   /* (the environment test points D-Bus nowhere, so the keyring cannot help it) */
-  start_keyring ();
+  outreach_test_start_keyring (keyring_dir);
   g_test_add_func ("/outreach/secret/never-leaks", test_secret_never_leaks);
   g_test_add_func ("/outreach/secret/keyring-store-lookup-and-locked", test_keyring_store_lookup_and_locked);
   status = g_test_run ();

@@ -1,0 +1,198 @@
+/* outreach-test-widgets.c — what the UI tests share: running the main loop
+ * until something happens, and finding widgets the way a person would
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "outreach-test-widgets.h"
+
+/**
+ * outreach_test_iterate:
+ *
+ * Runs what is pending on the default main context, a number of rounds
+ * over, so that what one round queues (a relayout, a model's idle, a
+ * thread's result that has just arrived) runs too. Use
+ * outreach_test_wait_for() when something must have happened.
+ */
+void
+outreach_test_iterate (void)
+{
+  for (int i = 0; i < 50; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+/**
+ * outreach_test_spin:
+ * @deadline: in g_get_monotonic_time()'s clock
+ *
+ * One round of the default main context, or a millisecond's sleep when
+ * nothing is pending: not a blocking round, which with nothing to wake it
+ * would outlast the deadline.
+ *
+ * Returns: %FALSE once @deadline is past
+ */
+gboolean
+outreach_test_spin (gint64 deadline)
+{
+  if (g_get_monotonic_time () >= deadline)
+    return FALSE;
+  if (!g_main_context_iteration (NULL, FALSE))
+    g_usleep (1000);
+  return TRUE;
+}
+
+/**
+ * outreach_test_wait_until:
+ *
+ * Runs the default main context until @done says so, for at most
+ * @seconds.
+ *
+ * Returns: what @done says at the end
+ */
+gboolean
+outreach_test_wait_until (OutreachTestCondition done,
+                          gpointer              data,
+                          guint                 seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done (data) && outreach_test_spin (deadline))
+    ;
+  return done (data);
+}
+
+/**
+ * outreach_test_wait_for:
+ * @what: what is waited for, for the message when it never happens
+ *
+ * Runs the default main context until @done says so, then what that
+ * queued (outreach_test_iterate()); fails the test if it takes longer
+ * than a person would wait.
+ */
+void
+outreach_test_wait_for (OutreachTestCondition done,
+                        gpointer              data,
+                        const char           *what)
+{
+  if (!outreach_test_wait_until (done, data, OUTREACH_TEST_WAIT_SECONDS))
+    g_error ("Timed out waiting for %s", what);
+  outreach_test_iterate ();
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* A presented window is on screen once it is mapped. */
+void
+outreach_test_wait_until_mapped (GtkWidget *widget)
+{
+  outreach_test_wait_for (is_mapped, widget, "a widget to be mapped");
+}
+
+/**
+ * outreach_test_collect:
+ * @found: where the widgets go, in tree order, @root first
+ *
+ * Adds @root and every widget below it that is a @type to @found.
+ */
+void
+outreach_test_collect (GtkWidget *root,
+                       GType      type,
+                       GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    g_ptr_array_add (found, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    outreach_test_collect (child, type, found);
+}
+
+/* The @n-th (from 0) @type under @root, in tree order; there must be one. */
+GtkWidget *
+outreach_test_find_nth (GtkWidget *root,
+                        GType      type,
+                        guint      n)
+{
+  g_autoptr (GPtrArray) found = g_ptr_array_new ();
+
+  outreach_test_collect (root, type, found);
+  g_assert_cmpuint (found->len, >, n);
+  return found->pdata[n];
+}
+
+GtkWidget *
+outreach_test_find_first (GtkWidget *root,
+                          GType      type)
+{
+  return outreach_test_find_nth (root, type, 0);
+}
+
+/**
+ * outreach_test_find_button:
+ * @label: the label with its mnemonic, e.g. "_Import"
+ *
+ * The first button under @root whose own label is @label; else the first
+ * whose AdwButtonContent (icon and label) says @label; else the first
+ * check button labelled @label. There must be one.
+ */
+GtkWidget *
+outreach_test_find_button (GtkWidget  *root,
+                           const char *label)
+{
+  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr (GPtrArray) checks = g_ptr_array_new ();
+
+  outreach_test_collect (root, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+      return buttons->pdata[i];
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *child = gtk_button_get_child (buttons->pdata[i]);
+
+      if (ADW_IS_BUTTON_CONTENT (child) &&
+          g_strcmp0 (adw_button_content_get_label (ADW_BUTTON_CONTENT (child)), label) == 0)
+        return buttons->pdata[i];
+    }
+  outreach_test_collect (root, GTK_TYPE_CHECK_BUTTON, checks);
+  for (guint i = 0; i < checks->len; i++)
+    if (g_strcmp0 (gtk_check_button_get_label (checks->pdata[i]), label) == 0)
+      return checks->pdata[i];
+  g_error ("No button “%s”", label);
+}
+
+/* Whether a label showing exactly @text is on screen. */
+gboolean
+outreach_test_has_mapped_label (GtkWidget  *root,
+                                const char *text)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+
+  outreach_test_collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (labels->pdata[i]) &&
+        g_strcmp0 (gtk_label_get_label (labels->pdata[i]), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The first shown toplevel window that is a @type, or NULL. */
+GtkWindow *
+outreach_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
