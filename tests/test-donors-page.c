@@ -12,6 +12,7 @@
 #include "outreach-import-dialog.h"
 #include "outreach-suppressions-window.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 
 typedef struct
 {
@@ -52,64 +53,20 @@ fixture_tear_down (Fixture      *f,
 }
 
 static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-/* Whether a label showing exactly @text is on screen. */
-static gboolean
-has_mapped_label (GtkWidget  *root,
-                  const char *text)
-{
-  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_get_mapped (labels->pdata[i]) &&
-        g_strcmp0 (gtk_label_get_label (labels->pdata[i]), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
 wait_for_label (GtkWidget  *root,
                 const char *text)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!has_mapped_label (root, text) && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  if (!has_mapped_label (root, text))
+  OUTREACH_TEST_WAIT_UNTIL (outreach_test_has_mapped_label (root, text));
+  if (!outreach_test_has_mapped_label (root, text))
     {
       g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-      collect (root, GTK_TYPE_LABEL, labels);
+      outreach_test_collect (root, GTK_TYPE_LABEL, labels);
       for (guint i = 0; i < labels->len; i++)
         g_test_message ("label (mapped %d): %s", gtk_widget_get_mapped (labels->pdata[i]),
                         gtk_label_get_label (labels->pdata[i]));
     }
-  if (!has_mapped_label (root, text))
+  if (!outreach_test_has_mapped_label (root, text))
     g_error ("The label “%s” never appeared", text);
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr (GPtrArray) buttons = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-  g_assert_not_reached ();
 }
 
 static void
@@ -131,11 +88,10 @@ test_import_through_mapping_dialog (Fixture      *f,
 {
   g_autofree char *path = NULL;
   GtkWindow *dialog;
-  gint64 deadline;
 
   /* A newcomer sees the empty state, with an Import button. */
   wait_for_label (f->window, "No Donors Yet");
-  g_assert_true (gtk_widget_get_mapped (find_button (f->window, "_Import Donors…")));
+  g_assert_true (gtk_widget_get_mapped (outreach_test_find_button (f->window, "_Import Donors…")));
 
   /* "Contact" is not a header the automatic mapping knows. */
   write_csv (f, "crm.csv",
@@ -147,10 +103,7 @@ test_import_through_mapping_dialog (Fixture      *f,
   dialog = outreach_donors_page_import_file (f->page, path);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
 
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)) &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)));
   g_assert_true (outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)));
 
   /* The dialog says what is missing, shows samples and the guesses. */
@@ -167,7 +120,7 @@ test_import_through_mapping_dialog (Fixture      *f,
   /* Two columns cannot fill the same field: the dialog says so. */
   g_assert_true (outreach_import_dialog_set_field (OUTREACH_IMPORT_DIALOG (dialog), "Surname",
                                                    OUTREACH_DONOR_FIELD_FIRST_NAME));
-  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
+  g_signal_emit_by_name (outreach_test_find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
   wait_for_label (GTK_WIDGET (dialog), "“Given name” and “Surname” both fill First Name: choose "
                                        "another field for one of them.");
   g_assert_true (outreach_import_dialog_set_field (OUTREACH_IMPORT_DIALOG (dialog), "Surname",
@@ -176,11 +129,9 @@ test_import_through_mapping_dialog (Fixture      *f,
   /* The user picks E-mail for "Contact", then Import. */
   g_assert_true (outreach_import_dialog_set_field (OUTREACH_IMPORT_DIALOG (dialog), "Contact",
                                                    OUTREACH_DONOR_FIELD_EMAIL));
-  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
+  g_signal_emit_by_name (outreach_test_find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
 
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (dialog != NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (dialog == NULL);
   g_assert_null (dialog);
 
   /* The rows are in the list: the bad one was skipped. */
@@ -198,10 +149,10 @@ test_import_through_mapping_dialog (Fixture      *f,
   {
     g_autoptr (GPtrArray) entries = g_ptr_array_new ();
 
-    collect (f->window, GTK_TYPE_SEARCH_ENTRY, entries);
+    outreach_test_collect (f->window, GTK_TYPE_SEARCH_ENTRY, entries);
     gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "arling");
     wait_for_label (f->window, "1 of 2 donors");
-    g_assert_false (has_mapped_label (f->window, "ada@example.org"));
+    g_assert_false (outreach_test_has_mapped_label (f->window, "ada@example.org"));
     gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "");
     wait_for_label (f->window, "2 donors");
   }
@@ -218,12 +169,12 @@ test_cancel_mapping_writes_nothing (Fixture      *f,
   write_csv (f, "a.csv", "email\nada@example.org\n", &path);
   dialog = outreach_donors_page_import_file (f->page, path);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  while (!outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)))
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)));
+  g_assert_true (outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)));
   wait_for_label (GTK_WIDGET (dialog), "1 row read, all good.");
-  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Cancel"), "clicked");
-  while (dialog != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_signal_emit_by_name (outreach_test_find_button (GTK_WIDGET (dialog), "_Cancel"), "clicked");
+  OUTREACH_TEST_WAIT_UNTIL (dialog == NULL);
+  g_assert_null (dialog);
   g_assert_true (outreach_store_count_rows (f->store, "donors", &count, NULL));
   g_assert_cmpint (count, ==, 0);
   wait_for_label (f->window, "No Donors Yet");
@@ -242,11 +193,11 @@ test_status_column (Fixture      *f,
                                                "VALUES ('GRACE@example.org', 1)", NULL));
   dialog = outreach_donors_page_import_file (f->page, path);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  while (!outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)))
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)));
+  g_assert_true (outreach_import_dialog_get_ready (OUTREACH_IMPORT_DIALOG (dialog)));
   outreach_import_dialog_start (OUTREACH_IMPORT_DIALOG (dialog));
-  while (dialog != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (dialog == NULL);
+  g_assert_null (dialog);
 
   wait_for_label (f->window, "3 donors");
   wait_for_label (f->window, "Do not contact");
@@ -269,28 +220,13 @@ test_date_format_choice (Fixture      *f,
   wait_for_label (GTK_WIDGET (dialog), "2 rows read; 1 will be skipped for the reasons below.");
 
   /* Saying the file writes Day/Month/Year reads the file again. */
-  collect (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, combos);
+  outreach_test_collect (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, combos);
   adw_combo_row_set_selected (combos->pdata[0], 1);
   wait_for_label (GTK_WIDGET (dialog), "2 rows read, all good.");
-  g_signal_emit_by_name (find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
-  while (dialog != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_signal_emit_by_name (outreach_test_find_button (GTK_WIDGET (dialog), "_Import"), "clicked");
+  OUTREACH_TEST_WAIT_UNTIL (dialog == NULL);
+  g_assert_null (dialog);
   wait_for_label (f->window, "20.00 (2023-12-31)");
-}
-
-static GtkWidget *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return GTK_WIDGET (window);
-    }
-  return NULL;
 }
 
 static void
@@ -309,30 +245,30 @@ test_suppression_window (Fixture      *f,
   g_assert_true (outreach_donor_import_run (import, f->store, NULL, NULL, NULL, NULL));
   outreach_donors_page_reload (f->page);
   wait_for_label (f->window, "2 donors");
-  g_assert_false (has_mapped_label (f->window, "Suppressed"));
+  g_assert_false (outreach_test_has_mapped_label (f->window, "Suppressed"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "donors.suppressions", NULL));
-  window = find_toplevel (OUTREACH_TYPE_SUPPRESSIONS_WINDOW);
+  window = GTK_WIDGET (outreach_test_find_toplevel (OUTREACH_TYPE_SUPPRESSIONS_WINDOW));
   g_assert_nonnull (window);
   wait_for_label (window, "No address is suppressed.");
 
   /* Add an address, with the default reason. */
-  collect (window, ADW_TYPE_ENTRY_ROW, entries);
+  outreach_test_collect (window, ADW_TYPE_ENTRY_ROW, entries);
   gtk_editable_set_text (GTK_EDITABLE (entries->pdata[0]), "Ada@Example.org");
-  g_signal_emit_by_name (find_button (window, "_Add to List"), "clicked");
+  g_signal_emit_by_name (outreach_test_find_button (window, "_Add to List"), "clicked");
   wait_for_label (window, "Ada@example.org");
   /* The Donors page marks her. */
   wait_for_label (f->window, "Suppressed");
 
   /* And remove it again. */
-  collect (window, GTK_TYPE_BUTTON, buttons);
+  outreach_test_collect (window, GTK_TYPE_BUTTON, buttons);
   for (guint i = 0; i < buttons->len; i++)
     if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), "Remove from the list") == 0)
       remove = buttons->pdata[i];
   g_assert_nonnull (remove);
   g_signal_emit_by_name (remove, "clicked");
   wait_for_label (window, "No address is suppressed.");
-  g_assert_false (has_mapped_label (window, "Ada@example.org"));
+  g_assert_false (outreach_test_has_mapped_label (window, "Ada@example.org"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

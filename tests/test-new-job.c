@@ -19,6 +19,7 @@
 #include "outreach-job-query-item.h"
 #include "outreach-window.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 
 typedef struct
 {
@@ -81,59 +82,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-/* ---- driving widgets ---- */
-
-static void
-iterate (void)
-{
-  for (int i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  iterate ();
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
-static GtkWidget *
-find_nth (GtkWidget *root,
-          GType      type,
-          guint      n)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  g_assert_cmpuint (found->len, >, n);
-  return found->pdata[n];
-}
-
 /* The label showing exactly @text. */
 static GtkWidget *
 find_label (GtkWidget  *root,
@@ -141,7 +89,7 @@ find_label (GtkWidget  *root,
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect (root, GTK_TYPE_LABEL, found);
+  outreach_test_collect (root, GTK_TYPE_LABEL, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (gtk_label_get_text (found->pdata[i]), text) == 0)
       return found->pdata[i];
@@ -155,29 +103,11 @@ find_entry (GtkWidget  *root,
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect (root, GTK_TYPE_ENTRY, found);
+  outreach_test_collect (root, GTK_TYPE_ENTRY, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (gtk_entry_get_placeholder_text (found->pdata[i]), placeholder) == 0)
       return found->pdata[i];
   g_error ("No entry “%s”", placeholder);
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_BUTTON, found);
-  for (guint i = 0; i < found->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (found->pdata[i]), label) == 0)
-      return found->pdata[i];
-  collect (root, GTK_TYPE_CHECK_BUTTON, found);
-  for (guint i = 0; i < found->len; i++)
-    if (GTK_IS_CHECK_BUTTON (found->pdata[i]) &&
-        g_strcmp0 (gtk_check_button_get_label (found->pdata[i]), label) == 0)
-      return found->pdata[i];
-  g_error ("No button “%s”", label);
 }
 
 static GtkWidget *
@@ -186,7 +116,7 @@ find_row (GtkWidget  *root,
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect (root, ADW_TYPE_PREFERENCES_ROW, found);
+  outreach_test_collect (root, ADW_TYPE_PREFERENCES_ROW, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (adw_preferences_row_get_title (found->pdata[i]), title) == 0)
       return found->pdata[i];
@@ -199,7 +129,7 @@ label_starting (GtkWidget  *root,
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect (root, GTK_TYPE_LABEL, found);
+  outreach_test_collect (root, GTK_TYPE_LABEL, found);
   for (guint i = 0; i < found->len; i++)
     if (g_str_has_prefix (gtk_label_get_text (found->pdata[i]), prefix))
       return gtk_label_get_text (found->pdata[i]);
@@ -211,7 +141,7 @@ type_text (GtkWidget  *editable,
            const char *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (editable), text);
-  iterate ();
+  outreach_test_iterate ();
 }
 
 static GtkWidget *
@@ -219,7 +149,7 @@ next_button (OutreachNewJobWindow *wizard)
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect (GTK_WIDGET (wizard), GTK_TYPE_BUTTON, found);
+  outreach_test_collect (GTK_WIDGET (wizard), GTK_TYPE_BUTTON, found);
   for (guint i = 0; i < found->len; i++)
     if (g_strcmp0 (gtk_actionable_get_action_name (found->pdata[i]), "wizard.next") == 0)
       return found->pdata[i];
@@ -241,7 +171,7 @@ settled_blocker (OutreachNewJobWindow *wizard)
 {
   char *blocker;
 
-  wait_for (step_settled_cb, wizard, "the step to settle");
+  outreach_test_wait_for (step_settled_cb, wizard, "the step to settle");
   blocker = outreach_new_job_window_dup_blocker (wizard);
   /* The button follows the action; what it says follows the blocker. */
   if (outreach_new_job_window_get_step (wizard) != OUTREACH_JOB_DRAFT_STEP_REVIEW)
@@ -274,7 +204,7 @@ static void
 press_next (OutreachNewJobWindow *wizard)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
-  iterate ();
+  outreach_test_iterate ();
 }
 
 static void
@@ -288,7 +218,7 @@ screenshot (const char *name)
     return;
   for (int i = 0; i < 30; i++)
     {
-      iterate ();
+      outreach_test_iterate ();
       g_usleep (10000);
     }
   path = g_build_filename (dir, name, NULL);
@@ -305,10 +235,7 @@ open_wizard (Fixture *f,
 
   g_assert_no_error (error);
   gtk_window_present (GTK_WINDOW (wizard));
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (GTK_WIDGET (wizard)); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
-  iterate ();
+  outreach_test_wait_until_mapped (GTK_WIDGET (wizard));
   return wizard;
 }
 
@@ -343,7 +270,7 @@ choose_gala_donors (OutreachNewJobWindow *wizard)
 
   assert_blocked (wizard, "Choose at least one donor");
 
-  type_text (find_nth (picker, GTK_TYPE_SEARCH_ENTRY, 0), "example.org");
+  type_text (outreach_test_find_nth (picker, GTK_TYPE_SEARCH_ENTRY, 0), "example.org");
   type_text (find_entry (picker, "Tag"), "gala");
   type_text (find_entry (picker, "Gave since (YYYY-MM-DD)"), "last spring");
   assert_blocked (wizard, "“Gave since” needs a date like 2026-01-31");
@@ -353,7 +280,7 @@ choose_gala_donors (OutreachNewJobWindow *wizard)
   type_text (find_entry (picker, "Last gift at least"), "");
   assert_blocked (wizard, "Choose at least one donor");
 
-  g_signal_emit_by_name (find_button (picker, "Select _All Matching"), "clicked");
+  g_signal_emit_by_name (outreach_test_find_button (picker, "Select _All Matching"), "clicked");
   assert_ready (wizard);
   g_assert_true (outreach_donor_picker_get_counts (OUTREACH_DONOR_PICKER (picker), &counts));
   /* Ada, Grace, Mary (do-not-contact) and Dorothy (suppressed); Katherine
@@ -365,12 +292,12 @@ choose_gala_donors (OutreachNewJobWindow *wizard)
   g_assert_cmpint (counts.reachable, ==, 2);
 
   /* One by one: Enter on Mary's row takes her out, and again puts her back. */
-  g_signal_emit_by_name (find_nth (picker, GTK_TYPE_LIST_VIEW, 0), "activate", 2);
+  g_signal_emit_by_name (outreach_test_find_nth (picker, GTK_TYPE_LIST_VIEW, 0), "activate", 2);
   assert_ready (wizard);
   g_assert_true (outreach_donor_picker_get_counts (OUTREACH_DONOR_PICKER (picker), &counts));
   g_assert_cmpint (counts.selected, ==, 3);
   g_assert_cmpint (counts.do_not_contact, ==, 0);
-  g_signal_emit_by_name (find_nth (picker, GTK_TYPE_LIST_VIEW, 0), "activate", 2);
+  g_signal_emit_by_name (outreach_test_find_nth (picker, GTK_TYPE_LIST_VIEW, 0), "activate", 2);
   assert_ready (wizard);
   g_assert_true (outreach_donor_picker_get_counts (OUTREACH_DONOR_PICKER (picker), &counts));
   g_assert_cmpint (counts.selected, ==, 4);
@@ -382,10 +309,10 @@ write_message (OutreachNewJobWindow *wizard,
 {
   GtkWidget *message = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
   GtkWidget *editor = outreach_new_job_message_get_editor (OUTREACH_NEW_JOB_MESSAGE (message));
-  GtkTextView *body = GTK_TEXT_VIEW (find_nth (editor, GTK_TYPE_TEXT_VIEW, 0));
+  GtkTextView *body = GTK_TEXT_VIEW (outreach_test_find_nth (editor, GTK_TYPE_TEXT_VIEW, 0));
 
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (body), text, -1);
-  iterate ();
+  outreach_test_iterate ();
 }
 
 static void
@@ -406,7 +333,7 @@ test_wizard_to_eml (Fixture       *f,
   guint n_files = 0;
 
   g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
-  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (find_nth (GTK_WIDGET (wizard), ADW_TYPE_WINDOW_TITLE, 0))),
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (outreach_test_find_nth (GTK_WIDGET (wizard), ADW_TYPE_WINDOW_TITLE, 0))),
                    ==, "Step 1 of 5 — Recipients");
   choose_gala_donors (wizard);
   screenshot ("wizard-1-recipients.png");
@@ -436,12 +363,12 @@ test_wizard_to_eml (Fixture       *f,
   message = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_MESSAGE);
   editor = outreach_new_job_message_get_editor (OUTREACH_NEW_JOB_MESSAGE (message));
   assert_blocked (wizard, "Write a subject");
-  type_text (find_nth (editor, GTK_TYPE_ENTRY, 0), "Thank you for the gala & dinner, {{first_name}}");
+  type_text (outreach_test_find_nth (editor, GTK_TYPE_ENTRY, 0), "Thank you for the gala & dinner, {{first_name}}");
   assert_blocked (wizard, "Write the text");
   write_message (wizard, "Dear {{frist_name}},\n");
   assert_blocked (wizard, "frist_name");
   write_message (wizard, "Dear ");
-  body = find_nth (editor, GTK_TYPE_TEXT_VIEW, 0);
+  body = outreach_test_find_nth (editor, GTK_TYPE_TEXT_VIEW, 0);
   {
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (body));
     GtkTextIter end;
@@ -449,11 +376,11 @@ test_wizard_to_eml (Fixture       *f,
     gtk_widget_grab_focus (body);
     gtk_text_buffer_get_end_iter (buffer, &end);
     gtk_text_buffer_place_cursor (buffer, &end);
-    iterate ();
+    outreach_test_iterate ();
     g_assert_true (gtk_widget_activate_action (editor, "editor.insert-field", "s", "first_name"));
     gtk_text_buffer_get_end_iter (buffer, &end);
     gtk_text_buffer_insert (buffer, &end, " {{last_name}},\nthank you for coming to the gala.\n", -1);
-    iterate ();
+    outreach_test_iterate ();
   }
   assert_ready (wizard);
   g_assert_cmpstr (outreach_new_job_window_get_draft (wizard)->text, ==,
@@ -470,14 +397,14 @@ test_wizard_to_eml (Fixture       *f,
     for (guint i = 1; i < G_N_ELEMENTS (expected); i++)
       {
         g_assert_true (gtk_widget_activate_action (editor, "editor.next-donor", NULL));
-        iterate ();
+        outreach_test_iterate ();
         g_assert_cmpint (outreach_template_editor_get_preview_donor (OUTREACH_TEMPLATE_EDITOR (editor)),
                          ==, expected[i]);
       }
     /* Its place among the chosen, not among all donors. */
     g_assert_true (gtk_widget_get_visible (find_label (editor, "4 of 4: Dorothy Vaughan <dorothy@example.org>")));
     g_assert_true (gtk_widget_activate_action (editor, "editor.previous-donor", NULL));
-    iterate ();
+    outreach_test_iterate ();
     g_assert_cmpint (outreach_template_editor_get_preview_donor (OUTREACH_TEMPLATE_EDITOR (editor)), ==, 5);
     {
       g_autofree char *subject = outreach_template_editor_get_preview_subject (OUTREACH_TEMPLATE_EDITOR (editor));
@@ -494,23 +421,20 @@ test_wizard_to_eml (Fixture       *f,
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (ADW_COMBO_ROW (find_row (delivery, "_Send through")))),
                    ==, "Folder (folder)");
   assert_ready (wizard);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_nth (find_row (delivery, "S_chedule"), GTK_TYPE_CHECK_BUTTON, 0)), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (outreach_test_find_nth (find_row (delivery, "S_chedule"), GTK_TYPE_CHECK_BUTTON, 0)), TRUE);
   type_text (find_row (delivery, "Date (YYYY-MM-DD)"), "2026-02-30");
   type_text (find_row (delivery, "Time (HH:MM, local time)"), "09:30");
   assert_blocked (wizard, "Give the start as a date like");
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_nth (find_row (delivery, "Send _now"), GTK_TYPE_CHECK_BUTTON, 0)), TRUE);
-  iterate ();
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (outreach_test_find_nth (find_row (delivery, "Send _now"), GTK_TYPE_CHECK_BUTTON, 0)), TRUE);
+  outreach_test_iterate ();
   assert_ready (wizard);
 
   type_text (find_row (delivery, "Send a test to…"), "me@example.net");
-  g_signal_emit_by_name (find_button (delivery, "Send _Test"), "clicked");
+  g_signal_emit_by_name (outreach_test_find_button (delivery, "Send _Test"), "clicked");
   {
     AdwActionRow *result = ADW_ACTION_ROW (find_row (delivery, "Result"));
-    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-    while (g_strcmp0 (adw_action_row_get_subtitle (result), "Sending…") == 0 &&
-           g_get_monotonic_time () < deadline)
-      g_main_context_iteration (NULL, FALSE);
+    OUTREACH_TEST_WAIT_UNTIL (g_strcmp0 (adw_action_row_get_subtitle (result), "Sending…") != 0);
     g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (result), "Sent to me@example.net"));
   }
   screenshot ("wizard-4-delivery.png");
@@ -528,9 +452,9 @@ test_wizard_to_eml (Fixture       *f,
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next_button (wizard))), ==, "_Launch");
   screenshot ("wizard-5-review.png");
   press_next (wizard);
-  while (wizard != NULL)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  OUTREACH_TEST_WAIT_UNTIL (wizard == NULL);
+  g_assert_null (wizard);
+  outreach_test_iterate ();
   screenshot ("wizard-6-launched.png");
 
   /* The job and its recipients, in the database; the draft is gone. */
@@ -555,7 +479,7 @@ test_wizard_to_eml (Fixture       *f,
     for (GList *l = toplevels; l != NULL; l = l->next)
       gtk_window_destroy (l->data);
     g_list_free (toplevels);
-    iterate ();
+    outreach_test_iterate ();
   }
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
   outreach_test_run_cli (&run, NULL, "--db", f->path, "jobs", "run", id_text, NULL);
@@ -606,7 +530,7 @@ test_draft_reopens (Fixture       *f,
   press_next (wizard);
   type_text (find_row (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_NAME), "Job name"), "Half done");
   gtk_window_close (GTK_WINDOW (wizard));
-  iterate ();
+  outreach_test_iterate ();
   g_assert_null (wizard);
 
   /* Closing midway kept a draft job at the Name step… */
@@ -626,7 +550,7 @@ test_draft_reopens (Fixture       *f,
     g_assert_nonnull (label_starting (GTK_WIDGET (fresh), "“Half done” was left unfinished at the Name step."));
     screenshot ("wizard-unfinished.png");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fresh), "wizard.continue-unfinished", NULL));
-    iterate ();
+    outreach_test_iterate ();
     g_assert_null (fresh);
     toplevels = gtk_window_list_toplevels ();
     for (GList *l = toplevels; l != NULL; l = l->next)
@@ -641,12 +565,12 @@ test_draft_reopens (Fixture       *f,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name)), ==, "Half done");
   assert_ready (wizard);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
-  iterate ();
+  outreach_test_iterate ();
   assert_ready (wizard);
 
   /* Escape asks before discarding; Discard removes the draft. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.escape", NULL));
-  iterate ();
+  outreach_test_iterate ();
   {
     GList *toplevels = gtk_window_list_toplevels ();
     AdwMessageDialog *dialog = NULL;
@@ -660,7 +584,7 @@ test_draft_reopens (Fixture       *f,
     screenshot ("wizard-escape.png");
     adw_message_dialog_response (dialog, "discard");
   }
-  iterate ();
+  outreach_test_iterate ();
   g_assert_null (wizard);
   g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE name = 'Half done'"), ==, 0);
 }
@@ -670,7 +594,7 @@ find_review_view (GtkWidget *root)
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new ();
 
-  collect (root, OUTREACH_TYPE_JOB_REVIEW_VIEW, found);
+  outreach_test_collect (root, OUTREACH_TYPE_JOB_REVIEW_VIEW, found);
   return found->len > 0 ? found->pdata[0] : NULL;
 }
 
@@ -710,9 +634,7 @@ test_review_tab (Fixture       *f,
 
   window = outreach_job_window_present_job (NULL, f->store, job_id);
   g_assert_nonnull (window);
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (GTK_WIDGET (window)); i++)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  outreach_test_wait_until_mapped (GTK_WIDGET (window));
   review = find_review_view (GTK_WIDGET (window));
   g_assert_nonnull (review);
   g_assert_true (gtk_widget_get_mapped (review)); /* shown first: messages wait */
@@ -722,7 +644,7 @@ test_review_tab (Fixture       *f,
   /* The first message is shown rendered for its donor. */
   g_assert_cmpstr (label_starting (review, "To: "), ==, "To: ada@example.org — Waiting for review");
   {
-    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find_nth (review, GTK_TYPE_TEXT_VIEW, 0)));
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (outreach_test_find_nth (review, GTK_TYPE_TEXT_VIEW, 0)));
     GtkTextIter start, end;
     g_autofree char *text = NULL;
 
@@ -733,18 +655,18 @@ test_review_tab (Fixture       *f,
   screenshot ("review-tab.png");
 
   /* Reject Ada's, approve Alan's (the next one is selected by itself). */
-  g_signal_emit_by_name (find_button (review, "_Reject"), "clicked");
-  iterate ();
-  list = GTK_LIST_BOX (find_nth (review, GTK_TYPE_LIST_BOX, 0));
+  g_signal_emit_by_name (outreach_test_find_button (review, "_Reject"), "clicked");
+  outreach_test_iterate ();
+  list = GTK_LIST_BOX (outreach_test_find_nth (review, GTK_TYPE_LIST_BOX, 0));
   g_assert_cmpint (gtk_list_box_row_get_index (gtk_list_box_get_selected_row (list)), ==, 1);
-  g_signal_emit_by_name (find_button (review, "_Approve"), "clicked");
-  iterate ();
+  g_signal_emit_by_name (outreach_test_find_button (review, "_Approve"), "clicked");
+  outreach_test_iterate ();
   outreach_job_review_view_get_counts (OUTREACH_JOB_REVIEW_VIEW (review), &waiting, &approved, &rejected);
   g_assert_cmpuint (waiting, ==, 0);
   g_assert_cmpuint (approved, ==, 1);
   g_assert_cmpuint (rejected, ==, 1);
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  outreach_test_iterate ();
 
   id_text = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
   outreach_test_run_cli (&run, NULL, "--db", f->path, "jobs", "run", id_text, NULL);
@@ -818,21 +740,19 @@ test_jobs_page_opens_draft (Fixture       *f,
   gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (app));
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
   gtk_window_present (GTK_WINDOW (window));
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (window); i++)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
-  page = OUTREACH_JOBS_PAGE (find_nth (window, OUTREACH_TYPE_JOBS_PAGE, 0));
-  view = find_nth (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0);
+  outreach_test_wait_until_mapped (window);
+  page = OUTREACH_JOBS_PAGE (outreach_test_find_nth (window, OUTREACH_TYPE_JOBS_PAGE, 0));
+  view = outreach_test_find_nth (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW, 0);
   windows_before = g_list_model_get_n_items (toplevels);
 
   g_signal_emit_by_name (view, "activate", job_position (page, 1));  /* the draft "Spring appeal" */
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpint (opened, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before);
 
   opened = 0;
   g_signal_emit_by_name (view, "activate", job_position (page, queued_id));
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpint (opened, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, windows_before + 1);
 
@@ -842,7 +762,7 @@ test_jobs_page_opens_draft (Fixture       *f,
 
       gtk_window_destroy (other);
     }
-  iterate ();
+  outreach_test_iterate ();
 }
 
 int

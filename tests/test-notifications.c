@@ -15,6 +15,7 @@
 #include "outreach-job-status.h"
 #include "outreach-job-window.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 
 typedef struct
 {
@@ -23,24 +24,6 @@ typedef struct
   char *log_path;
   GSubprocess *daemon;
 } Fixture;
-
-static gboolean
-name_has_owner (const char *name)
-{
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr (GVariant) reply = NULL;
-  gboolean owned = FALSE;
-
-  if (bus == NULL)
-    return FALSE;
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -59,9 +42,9 @@ fixture_set_up (Fixture       *f,
   f->daemon = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", "-m", "dbusmock",
                                            "--template", "notification_daemon", NULL);
   g_assert_no_error (error);
-  for (int i = 0; i < 200 && !name_has_owner ("org.freedesktop.Notifications"); i++)
+  for (int i = 0; i < 200 && !outreach_test_name_has_owner ("org.freedesktop.Notifications"); i++)
     g_usleep (50 * 1000);
-  g_assert_true (name_has_owner ("org.freedesktop.Notifications"));
+  g_assert_true (outreach_test_name_has_owner ("org.freedesktop.Notifications"));
 
   store = outreach_store_open (f->path, &error);
   g_assert_no_error (error);
@@ -171,13 +154,13 @@ test_job_finished (Fixture       *f,
   g_assert_no_error (error);
   g_application_hold (G_APPLICATION (app));
 
-  attention = wait_for_line (f, "“Crashed appeal” needs attention", 5);
+  attention = wait_for_line (f, "“Crashed appeal” needs attention", OUTREACH_TEST_WAIT_SECONDS);
   g_assert_nonnull (attention);
   g_assert_nonnull (strstr (attention, "uncertain"));
 
   /* Completed with a failure: title, counts, "Retry Failed", opening the job. */
   finish_elsewhere (f, 1);
-  line = wait_for_line (f, "“Spring appeal”", 5);
+  line = wait_for_line (f, "“Spring appeal”", OUTREACH_TEST_WAIT_SECONDS);
   g_assert_nonnull (line);
   g_test_message ("%s", line);
   g_assert_nonnull (strstr (line, "“Spring appeal” completed — 1 failed"));
@@ -198,7 +181,7 @@ test_job_finished (Fixture       *f,
   }
   g_action_group_activate_action (G_ACTION_GROUP (app), "show-job", g_variant_new_int64 (1));
   g_assert_nonnull (outreach_job_window_lookup (1));
-  closed = wait_for_line (f, "CloseNotification", 5);
+  closed = wait_for_line (f, "CloseNotification", OUTREACH_TEST_WAIT_SECONDS);
   g_assert_nonnull (closed);
   gtk_window_destroy (GTK_WINDOW (outreach_job_window_lookup (1)));
 
@@ -213,7 +196,7 @@ test_job_finished (Fixture       *f,
   /* And back on: a job without failures, no retry button. */
   g_settings_set_boolean (settings, "notifications", TRUE);
   finish_elsewhere (f, 3);
-  second = wait_for_line (f, "“Gala” completed", 5);
+  second = wait_for_line (f, "“Gala” completed", OUTREACH_TEST_WAIT_SECONDS);
   g_assert_nonnull (second);
   g_assert_null (strstr (second, "app.retry-failed"));
   g_assert_nonnull (strstr (second, "1 sent, 0 failed"));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "outreach-screenful-model.h"
+#include "outreach-test-widgets.h"
 
 static GListModel *
 numbers (guint n)
@@ -38,12 +39,7 @@ static void
 wait_for_n_items (GListModel *model,
                   guint       n)
 {
-  for (int i = 0; i < 500 && g_list_model_get_n_items (model) != n; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (10000);
-    }
+  OUTREACH_TEST_WAIT_UNTIL (g_list_model_get_n_items (model) == n);
 }
 
 /* Before its first frame the view sees a screenful; after it, every row. */
@@ -84,8 +80,7 @@ test_all_rows_when_shown (void)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
   gtk_window_set_child (GTK_WINDOW (window), scrolled);
   gtk_window_present (GTK_WINDOW (window));
-  for (int i = 0; i < 500 && !gtk_widget_get_mapped (view); i++)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (gtk_widget_get_mapped (view));
 
   shown = outreach_screenful_model_new (numbers (1000), view);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1000);

@@ -14,6 +14,7 @@
 #include "outreach-template-library.h"
 #include "outreach-templates-page.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 
 typedef struct
 {
@@ -57,25 +58,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-static void
-iterate (void)
-{
-  for (int i = 0; i < 20; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-/* Spins the main loop until @done says so, for at most @ms. */
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (!done (data) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  return done (data);
-}
-
 static gboolean
 preview_mentions_lovelace (gpointer data)
 {
@@ -100,7 +82,7 @@ test_preview (Fixture       *fixture,
   outreach_template_editor_set_message (editor, "Thanks, {{first_name}}!",
                                         "Dear {{first_name}} ({{favourite_program}}),\n{{> footer}}",
                                         "<p>Dear {{first_name}} &amp; <img src=\"https://tracker.example/x.png\"></p>");
-  iterate ();
+  outreach_test_iterate ();
 
   /* the first donor, rendered */
   g_assert_cmpint (outreach_template_editor_get_preview_donor (editor), ==, 3);
@@ -129,7 +111,7 @@ test_preview (Fixture       *fixture,
 
   /* next donor */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.next-donor", NULL);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpint (outreach_template_editor_get_preview_donor (editor), ==, 8);
   next_text = outreach_template_editor_get_preview_text (editor);
   g_assert_cmpstr (next_text, ==, "Dear Grace (),\n-- \nFriends of the River\n");
@@ -144,11 +126,11 @@ test_preview (Fixture       *fixture,
   gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor),
                                                                     OUTREACH_TYPE_TEMPLATE_EDITOR,
                                                                     "text_view")));
-  iterate ();
+  outreach_test_iterate ();
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.insert-field", "s", "last_name");
   text = (g_free (text), outreach_template_editor_get_text_body (editor));
   g_assert_cmpstr (text, ==, "Dear {{first_name}}{{last_name}}");
-  g_assert_true (wait_for (preview_mentions_lovelace, editor, 5000));
+  g_assert_true (outreach_test_wait_until (preview_mentions_lovelace, editor, OUTREACH_TEST_WAIT_SECONDS));
 
   /* an error: shown with its place, the preview keeps the last good text */
   outreach_template_editor_set_message (editor, "Hi", "Dear {{first_name}},\n{{#tags}}\n", NULL);
@@ -189,7 +171,7 @@ test_check (Fixture       *fixture,
                                         "Dear {{first_name}}, {{favourite_program}}\n{{> footer}}", NULL);
 
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.check", NULL);
-  g_assert_true (wait_for (check_finished, editor, 10000));
+  g_assert_true (outreach_test_wait_until (check_finished, editor, OUTREACH_TEST_WAIT_SECONDS));
   g_assert_cmpstr (outreach_template_editor_get_check_result (editor), ==,
                    "Error: {{frist_name}} in the subject is not a merge field; did you mean {{first_name}}?\n"
                    "Warning: {{favourite_program}} in the text body is empty for 1 of 2 donors, "
@@ -201,7 +183,7 @@ test_check (Fixture       *fixture,
   outreach_template_editor_set_selection (editor, "first_name = ?1", params);
   outreach_template_editor_set_message (editor, "Hi", "{{favourite_program}} {{unsubscribe_url}}", NULL);
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.check", NULL);
-  g_assert_true (wait_for (check_finished, editor, 10000));
+  g_assert_true (outreach_test_wait_until (check_finished, editor, OUTREACH_TEST_WAIT_SECONDS));
   g_assert_cmpstr (outreach_template_editor_get_check_result (editor), ==,
                    "Warning: {{unsubscribe_url}} in the text body is empty for every donor: set it in "
                    "Preferences, or with “outreach settings unsubscribe_url VALUE”");
@@ -268,7 +250,7 @@ test_html_preview_loads_nothing (Fixture       *fixture,
   outreach_template_editor_set_message (editor, "Hi", "Hi", html);
   g_assert_nonnull (strstr (outreach_template_editor_get_preview_html (editor), "<p>Dear Ada</p>"));
 
-  g_assert_true (wait_for (web_view_loaded, editor, 20000));
+  g_assert_true (outreach_test_wait_until (web_view_loaded, editor, OUTREACH_TEST_WAIT_SECONDS));
   /* give any load that slipped through time to arrive */
   for (int i = 0; i < 50; i++)
     {
@@ -292,7 +274,7 @@ test_page (Fixture       *fixture,
   gtk_window_set_child (fixture->window, page);
   gtk_window_present (fixture->window);
   outreach_templates_page_set_store (OUTREACH_TEMPLATES_PAGE (page), fixture->store);
-  iterate ();
+  outreach_test_iterate ();
 
   editor = OUTREACH_TEMPLATE_EDITOR (gtk_widget_get_template_child (page, OUTREACH_TYPE_TEMPLATES_PAGE, "editor"));
   name_entry = GTK_WIDGET (gtk_widget_get_template_child (page, OUTREACH_TYPE_TEMPLATES_PAGE, "name_entry"));
@@ -305,7 +287,7 @@ test_page (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_entry)), ==, "");
   gtk_editable_set_text (GTK_EDITABLE (name_entry), "Thank you");
   outreach_template_editor_set_message (editor, "Thanks, {{first_name}}", "Dear {{first_name}}\n{{> footer}}", NULL);
-  iterate ();
+  outreach_test_iterate ();
   gtk_widget_activate_action (page, "templates.save", NULL);
   saved = outreach_template_library_get (fixture->store, "Thank you", &error);
   g_assert_no_error (error);
@@ -322,7 +304,7 @@ test_page (Fixture       *fixture,
 
   /* duplicate */
   gtk_widget_activate_action (page, "templates.duplicate", NULL);
-  iterate ();
+  outreach_test_iterate ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_entry)), ==, "Thank you (copy)");
   list = outreach_template_library_list (fixture->store, &error);
   g_assert_cmpuint (list->len, ==, 3);
