@@ -104,6 +104,17 @@ check_account (OutreachAccount *account)
   return OUTREACH_EXIT_OK;
 }
 
+/* An account that could not be loaded or removed; one the database does
+ * not have is named, with where to see those it has. */
+static int
+fail_account (const GError *error,
+              const char   *name)
+{
+  if (g_error_matches (error, OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_NOT_FOUND))
+    return outreach_cli_fail (OUTREACH_EXIT_COULD_NOT, _("There is no account “%s”; “outreach accounts list” shows them"), name);
+  return outreach_cli_fail_error (error);
+}
+
 /* What add and edit end with: the options applied, every field checked,
  * the account saved. @store may be %NULL: add opens the database only
  * once the command line is known to be good. */
@@ -199,11 +210,7 @@ accounts_edit (OutreachCli *cli, int argc, char **argv)
     return OUTREACH_EXIT_COULD_NOT;
   account = outreach_account_load (store, argv[1], &error);
   if (account == NULL)
-    {
-      if (g_error_matches (error, OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_NOT_FOUND))
-        return outreach_cli_fail (OUTREACH_EXIT_COULD_NOT, _("There is no account “%s”; “outreach accounts list” shows them"), argv[1]);
-      return outreach_cli_fail_error (error);
-    }
+    return fail_account (error, argv[1]);
   if (new_name != NULL)
     outreach_account_set_name (account, new_name);
   return apply_check_save (cli, store, account, sets, unsets, secret_envs, OUTREACH_ACCOUNT_SAVE_DEFAULT);
@@ -251,11 +258,7 @@ accounts_remove (OutreachCli *cli, int argc, char **argv)
     return OUTREACH_EXIT_COULD_NOT;
 
   if (!outreach_account_remove (store, argv[1], &error))
-    {
-      if (g_error_matches (error, OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_NOT_FOUND))
-        return outreach_cli_fail (OUTREACH_EXIT_COULD_NOT, _("There is no account “%s”; “outreach accounts list” shows them"), argv[1]);
-      return outreach_cli_fail_error (error);
-    }
+    return fail_account (error, argv[1]);
   return OUTREACH_EXIT_OK;
 }
 
@@ -279,11 +282,7 @@ accounts_test (OutreachCli *cli, int argc, char **argv)
     return OUTREACH_EXIT_COULD_NOT;
   account = outreach_account_load (store, argv[1], &error);
   if (account == NULL)
-    {
-      if (g_error_matches (error, OUTREACH_ACCOUNT_ERROR, OUTREACH_ACCOUNT_ERROR_NOT_FOUND))
-        return outreach_cli_fail (OUTREACH_EXIT_COULD_NOT, _("There is no account “%s”; “outreach accounts list” shows them"), argv[1]);
-      return outreach_cli_fail_error (error);
-    }
+    return fail_account (error, argv[1]);
   kind = outreach_account_get_kind (account);
 
   result = outreach_account_test (account, NULL, &error);
