@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "outreach-secret.h"
-#include "outreach-store.h"
 
 /* The real `outreach` binary of this build (meson passes its path). */
 const char *
@@ -264,7 +263,7 @@ char *
 outreach_test_job_status (const char *db_path,
                           gint64      job_id)
 {
-  g_autoptr (OutreachStore) other = outreach_store_open (db_path, NULL);
+  g_autoptr (OutreachStore) other = outreach_test_open_store (db_path);
   sqlite3_stmt *stmt = outreach_store_prepare (other, "SELECT status FROM jobs WHERE id = ?", NULL);
   char *status = NULL;
 
@@ -273,4 +272,61 @@ outreach_test_job_status (const char *db_path,
     status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
   return status;
+}
+
+/* A connection of the test's own to the database at @path. */
+OutreachStore *
+outreach_test_open_store (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  OutreachStore *store = outreach_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+/* Runs @sql (seed rows, a change made behind the code's back); it must work. */
+void
+outreach_test_exec (OutreachStore *store,
+                    const char    *sql)
+{
+  g_autoptr (GError) error = NULL;
+
+  outreach_store_exec (store, sql, &error);
+  g_assert_no_error (error);
+}
+
+static sqlite3_stmt *
+query_row (OutreachStore *store,
+           const char    *sql)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3_stmt *stmt = outreach_store_prepare (store, sql, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return stmt;
+}
+
+/* The first column of the first row of @sql, which must have one. */
+gint64
+outreach_test_query_int (OutreachStore *store,
+                         const char    *sql)
+{
+  sqlite3_stmt *stmt = query_row (store, sql);
+  gint64 value = sqlite3_column_int64 (stmt, 0);
+
+  sqlite3_reset (stmt);
+  return value;
+}
+
+char *
+outreach_test_query_text (OutreachStore *store,
+                          const char    *sql)
+{
+  sqlite3_stmt *stmt = query_row (store, sql);
+  char *value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+  sqlite3_reset (stmt);
+  return value;
 }

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "outreach-store.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -37,6 +39,14 @@ char     *outreach_test_keyring_value  (const char *account,
                                         const char *key);
 char     *outreach_test_job_status     (const char *db_path,
                                         gint64      job_id);
+
+OutreachStore *outreach_test_open_store (const char    *path);
+void      outreach_test_exec           (OutreachStore *store,
+                                        const char    *sql);
+gint64    outreach_test_query_int      (OutreachStore *store,
+                                        const char    *sql);
+char     *outreach_test_query_text     (OutreachStore *store,
+                                        const char    *sql);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutreachTestRun, outreach_test_run_clear)
 

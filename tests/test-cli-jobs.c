@@ -22,32 +22,21 @@ typedef struct
   char *text;
 } Fixture;
 
+/* On a connection of the test's own, as another process would. */
 static void
 sql (Fixture *f, const char *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OutreachStore) store = outreach_store_open (f->db, &error);
+  g_autoptr (OutreachStore) store = outreach_test_open_store (f->db);
 
-  g_assert_no_error (error);
-  outreach_store_exec (store, text, &error);
-  g_assert_no_error (error);
+  outreach_test_exec (store, text);
 }
 
 static gint64
 query_int (Fixture *f, const char *text)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (OutreachStore) store = outreach_store_open (f->db, &error);
-  sqlite3_stmt *stmt;
-  gint64 value;
+  g_autoptr (OutreachStore) store = outreach_test_open_store (f->db);
 
-  g_assert_no_error (error);
-  stmt = outreach_store_prepare (store, text, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
+  return outreach_test_query_int (store, text);
 }
 
 static void

@@ -52,16 +52,6 @@ handler (SoupServer        *server,
 }
 
 static void
-exec (Fixture    *f,
-      const char *sql)
-{
-  g_autoptr (GError) error = NULL;
-
-  outreach_store_exec (f->store, sql, &error);
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -86,10 +76,10 @@ fixture_set_up (Fixture       *f,
                              " updated_at) VALUES ('Hook', 'webhook',"
                              " '{\"url\":\"%shook\",\"from\":\"office@example.org\"}', 2, 1, 1)",
                              f->url);
-  exec (f, account);
-  exec (f, "UPDATE settings SET value = 'https://example.org/u?d={{donor_id}}'"
+  outreach_test_exec (f->store, account);
+  outreach_test_exec (f->store, "UPDATE settings SET value = 'https://example.org/u?d={{donor_id}}'"
            " WHERE key = 'unsubscribe_url'");
-  exec (f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 39)"
+  outreach_test_exec (f->store, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 39)"
            " INSERT INTO donors (first_name, email, created_at, updated_at)"
            " SELECT printf ('Donor %d', i), printf ('donor%02d@example.org', i), 1, 1 FROM n;"
            "INSERT INTO donors (first_name, email, created_at, updated_at)"

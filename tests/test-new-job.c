@@ -30,16 +30,6 @@ typedef struct
 } Fixture;
 
 static void
-exec_ok (OutreachStore *store,
-         const char    *sql)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (outreach_store_exec (store, sql, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -54,7 +44,7 @@ fixture_set_up (Fixture       *f,
 
   /* Four gala donors with an e-mail address (one asked not to be
    * contacted, one suppressed), one with a phone only, one not at the gala. */
-  exec_ok (f->store,
+  outreach_test_exec (f->store,
            "INSERT INTO donors (first_name, last_name, email, phone, city, tags, do_not_contact,"
            " last_gift_amount, last_gift_date, created_at, updated_at) VALUES"
            " ('Ada', 'Lovelace', 'ada@example.org', NULL, 'London', 'gala;board', 0, 25000, '2026-03-01', 1, 1),"
@@ -68,7 +58,7 @@ fixture_set_up (Fixture       *f,
            " VALUES ('11111111-2222-3333-4444-555555555555', 'Spring appeal', 'draft', 1, 1);");
   sql = g_strdup_printf ("UPDATE accounts SET settings = json_object ('path', '%s') WHERE name = 'Folder'",
                          f->out);
-  exec_ok (f->store, sql);
+  outreach_test_exec (f->store, sql);
 }
 
 static void
@@ -244,20 +234,6 @@ step_widget (OutreachNewJobWindow *wizard,
              OutreachJobDraftStep  step)
 {
   return outreach_new_job_window_get_step_widget (wizard, step);
-}
-
-static gint64
-query_int (Fixture    *f,
-           const char *sql)
-{
-  sqlite3_stmt *stmt = outreach_store_prepare (f->store, sql, NULL);
-  gint64 value;
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
 }
 
 /* Step 1: by search and tag, with a bad filter on the way. */
@@ -458,16 +434,16 @@ test_wizard_to_eml (Fixture       *f,
   screenshot ("wizard-6-launched.png");
 
   /* The job and its recipients, in the database; the draft is gone. */
-  job_id = query_int (f, "SELECT id FROM jobs WHERE name = 'Gala thank-you'");
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE name = 'Gala thank-you'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT status = 'queued' AND total = 4 AND pending = 2 AND skipped = 2"
+  job_id = outreach_test_query_int (f->store, "SELECT id FROM jobs WHERE name = 'Gala thank-you'");
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count (*) FROM jobs WHERE name = 'Gala thank-you'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT status = 'queued' AND total = 4 AND pending = 2 AND skipped = 2"
                                  " AND account_id = (SELECT id FROM accounts WHERE name = 'Folder')"
                                  " FROM jobs WHERE name = 'Gala thank-you'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE status = 'draft'"), ==, 1); /* Spring appeal */
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM job_recipients r JOIN jobs j ON j.id = r.job_id"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count (*) FROM jobs WHERE status = 'draft'"), ==, 1); /* Spring appeal */
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count (*) FROM job_recipients r JOIN jobs j ON j.id = r.job_id"
                                  " WHERE j.name = 'Gala thank-you' AND r.state = 'pending'"
                                  " AND r.address IN ('ada@example.org', 'grace@example.org')"), ==, 2);
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM job_recipients r JOIN jobs j ON j.id = r.job_id"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count (*) FROM job_recipients r JOIN jobs j ON j.id = r.job_id"
                                  " WHERE j.name = 'Gala thank-you' AND r.state = 'skipped'"
                                  " AND r.address IN ('mary@example.org', 'dorothy@example.org')"), ==, 2);
 
@@ -586,7 +562,7 @@ test_draft_reopens (Fixture       *f,
   }
   outreach_test_iterate ();
   g_assert_null (wizard);
-  g_assert_cmpint (query_int (f, "SELECT count (*) FROM jobs WHERE name = 'Half done'"), ==, 0);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count (*) FROM jobs WHERE name = 'Half done'"), ==, 0);
 }
 
 static GtkWidget *
@@ -624,7 +600,7 @@ test_review_tab (Fixture       *f,
   draft->subject = g_strdup ("For the board, {{first_name}}");
   g_free (draft->text);
   draft->text = g_strdup ("Dear {{first_name}}, see you at the board meeting.\n");
-  draft->account_id = query_int (f, "SELECT id FROM accounts WHERE name = 'Folder'");
+  draft->account_id = outreach_test_query_int (f->store, "SELECT id FROM accounts WHERE name = 'Folder'");
   draft->review = TRUE;
   draft->selection->tag = g_strdup ("board");
   outreach_donor_selection_select_all (draft->selection, TRUE);
@@ -731,10 +707,10 @@ test_jobs_page_opens_draft (Fixture       *f,
   gint64 queued_id;
   guint windows_before;
 
-  exec_ok (f->store,
+  outreach_test_exec (f->store,
            "INSERT INTO jobs (uuid, name, status, created_at, updated_at)"
            " VALUES ('11111111-2222-3333-4444-666666666666', 'Autumn appeal', 'queued', 2, 2)");
-  queued_id = query_int (f, "SELECT id FROM jobs WHERE name = 'Autumn appeal'");
+  queued_id = outreach_test_query_int (f->store, "SELECT id FROM jobs WHERE name = 'Autumn appeal'");
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), &opened);
   window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
   gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (app));

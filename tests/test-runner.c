@@ -306,39 +306,17 @@ handler (SoupServer        *server,
 }
 
 static void
-exec (Fixture *f, const char *sql)
-{
-  g_autoptr (GError) error = NULL;
-  outreach_store_exec (f->store, sql, &error);
-  g_assert_no_error (error);
-}
-
-static gint64
-query_int (Fixture *f, const char *sql)
-{
-  g_autoptr (GError) error = NULL;
-  sqlite3_stmt *stmt = outreach_store_prepare (f->store, sql, &error);
-  gint64 value;
-
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
-}
-
-static void
 add_donors (Fixture *f, int n)
 {
-  exec (f, "BEGIN");
+  outreach_test_exec (f->store, "BEGIN");
   for (int i = 1; i <= n; i++)
     {
       g_autofree char *sql = g_strdup_printf (
         "INSERT INTO donors (first_name, last_name, email, tags, created_at, updated_at)"
         " VALUES ('Ada%d', 'Donor', 'ada%d@example.org', 'spring', 1, 1)", i, i);
-      exec (f, sql);
+      outreach_test_exec (f->store, sql);
     }
-  exec (f, "COMMIT");
+  outreach_test_exec (f->store, "COMMIT");
 }
 
 static void
@@ -371,9 +349,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
     g_autofree char *sql = g_strdup_printf (
       "INSERT INTO accounts (name, kind, settings, concurrency, created_at, updated_at)"
       " VALUES ('Hook', 'webhook', '{\"url\":\"%shook\",\"from\":\"office@example.org\"}', 4, 1, 1)", f->url);
-    exec (f, sql);
+    outreach_test_exec (f->store, sql);
   }
-  exec (f, "UPDATE settings SET value = 'https://example.org/u?d={{donor_id}}' WHERE key = 'unsubscribe_url'");
+  outreach_test_exec (f->store, "UPDATE settings SET value = 'https://example.org/u?d={{donor_id}}' WHERE key = 'unsubscribe_url'");
 }
 
 static void
@@ -406,7 +384,7 @@ create_job (Fixture *f, const char *account)
   gint64 id;
 
   spec.name = "Spring appeal";
-  spec.account_id = query_int (f, sql);
+  spec.account_id = outreach_test_query_int (f->store, sql);
   spec.select = OUTREACH_JOB_SELECT_ALL;
   spec.subject = "Thank you, {{first_name}}";
   spec.text = "Dear {{first_name}},\nthank you.";
@@ -461,7 +439,7 @@ run_job (Fixture *f, gint64 id)
 static void
 assert_counters_match (Fixture *f)
 {
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs j WHERE"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs j WHERE"
                                  " total != (SELECT count(*) FROM job_recipients WHERE job_id = j.id)"
                                  " OR sent != (SELECT count(*) FROM job_recipients WHERE job_id = j.id AND state = 'sent')"
                                  " OR failed != (SELECT count(*) FROM job_recipients WHERE job_id = j.id AND state = 'failed')"
@@ -479,18 +457,18 @@ test_webhook_delivers_once (Fixture *f, gconstpointer data)
 
   add_donors (f, 40);
   /* suppressed, do-not-contact and a duplicate address (case differs) */
-  exec (f, "INSERT INTO suppressions (address, reason, created_at) VALUES ('ADA3@example.org', 'unsubscribed', 1)");
-  exec (f, "UPDATE donors SET do_not_contact = 1 WHERE email = 'ada4@example.org'");
-  exec (f, "INSERT INTO donors (first_name, email, created_at, updated_at) VALUES ('Twin', 'Ada5@Example.org', 1, 1)");
-  exec (f, "UPDATE accounts SET settings = json_set (settings, '$.from_name', 'Shelter') WHERE name = 'Hook'");
+  outreach_test_exec (f->store, "INSERT INTO suppressions (address, reason, created_at) VALUES ('ADA3@example.org', 'unsubscribed', 1)");
+  outreach_test_exec (f->store, "UPDATE donors SET do_not_contact = 1 WHERE email = 'ada4@example.org'");
+  outreach_test_exec (f->store, "INSERT INTO donors (first_name, email, created_at, updated_at) VALUES ('Twin', 'Ada5@Example.org', 1, 1)");
+  outreach_test_exec (f->store, "UPDATE accounts SET settings = json_set (settings, '$.from_name', 'Shelter') WHERE name = 'Hook'");
 
   id = create_job (f, "Hook");
-  g_assert_cmpint (query_int (f, "SELECT total FROM jobs"), ==, 40);
-  g_assert_cmpint (query_int (f, "SELECT skipped FROM jobs"), ==, 2);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE last_error LIKE '%suppression%unsubscribed%'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT total FROM jobs"), ==, 40);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT skipped FROM jobs"), ==, 2);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE last_error LIKE '%suppression%unsubscribed%'"), ==, 1);
 
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 38);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 38);
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 38);
   g_assert_cmpuint (f->requests, ==, 38);
   g_assert_cmpint (f->progress_signals, >=, 1);
@@ -525,19 +503,19 @@ test_retry_policy (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
   /* 429 and 503 are retried after Retry-After and then sent, attempt 2 */
-  g_assert_cmpint (query_int (f, "SELECT attempts FROM job_recipients WHERE address = 'ada1@example.org' AND state = 'sent'"), ==, 2);
-  g_assert_cmpint (query_int (f, "SELECT attempts FROM job_recipients WHERE address = 'ada2@example.org' AND state = 'sent'"), ==, 2);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT attempts FROM job_recipients WHERE address = 'ada1@example.org' AND state = 'sent'"), ==, 2);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT attempts FROM job_recipients WHERE address = 'ada2@example.org' AND state = 'sent'"), ==, 2);
   /* a 500 may have been taken: uncertain, never resent */
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada3@example.org' AND state = 'uncertain'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada3@example.org' AND state = 'uncertain'"), ==, 1);
   /* other 4xx are permanent, with the provider's text */
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada4@example.org' AND state = 'failed'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada4@example.org' AND state = 'failed'"
                                  " AND last_error LIKE 'HTTP 400%nope%'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada5@example.org' AND state = 'failed'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 3);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada5@example.org' AND state = 'failed'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 3);
   g_assert_cmpuint (f->requests, ==, 8);
   /* the log has the retries with their reason, and a redacted excerpt */
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_events WHERE kind = 'retry' AND message LIKE '%HTTP 429%'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_events WHERE excerpt LIKE 'POST %hook%HTTP 400%'"), >=, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_events WHERE kind = 'retry' AND message LIKE '%HTTP 429%'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_events WHERE excerpt LIKE 'POST %hook%HTTP 400%'"), >=, 1);
   assert_counters_match (f);
 }
 
@@ -550,13 +528,13 @@ test_refused_credentials_fail_job (Fixture *f, gconstpointer data)
   add_donors (f, 30);
   for (int i = 1; i <= 30; i++)
     g_hash_table_insert (f->script, g_strdup_printf ("ada%d@example.org#1", i), GUINT_TO_POINTER (401));
-  exec (f, "UPDATE accounts SET concurrency = 1");
+  outreach_test_exec (f->store, "UPDATE accounts SET concurrency = 1");
   id = create_job (f, "Hook");
 
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
   /* refused requests were not sent: everything is still pending */
-  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 30);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE '%refused the credentials%Hook%'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT pending FROM jobs"), ==, 30);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs WHERE error LIKE '%refused the credentials%Hook%'"), ==, 1);
   g_assert_cmpuint (f->requests, ==, 3);
   assert_counters_match (f);
 }
@@ -571,9 +549,9 @@ test_pause_from_other_connection (Fixture *f, gconstpointer data)
   id = create_job (f, "Hook");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_PAUSED);
   /* in-flight requests were recorded; nothing is left claimed */
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE state = 'claimed'"), ==, 0);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, f->requests);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), <, 600);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE state = 'claimed'"), ==, 0);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, f->requests);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), <, 600);
 
   /* resume: the rest goes, nobody twice; progress comes coalesced (at
    * most 5 a second, plus the first and the last) */
@@ -585,7 +563,7 @@ test_pause_from_other_connection (Fixture *f, gconstpointer data)
     g_assert_cmpuint (f->progress_signals, >=, 2);
     g_assert_cmpuint (f->progress_signals, <=, 3 + 5 * (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
   }
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 600);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 600);
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 600);
   g_assert_cmpuint (f->requests, ==, 600);
   assert_counters_match (f);
@@ -613,10 +591,10 @@ test_folder_writes_eml (Fixture *f, gconstpointer data)
   gint64 id;
 
   add_donors (f, 3);
-  exec (f, sql);
+  outreach_test_exec (f->store, sql);
   id = create_job (f, "Folder");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 3);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 3);
 
   file = g_build_filename (folder, "Spring appeal", "000002-ada2@example.org.eml", NULL);
   g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
@@ -636,7 +614,7 @@ test_postmark_batches (Fixture *f, gconstpointer data)
   gint64 id;
 
   add_donors (f, 700);
-  exec (f, sql);
+  outreach_test_exec (f->store, sql);
   g_setenv (env, "POSTMARK_API_TEST", TRUE);
   id = create_job (f, "Mark");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
@@ -656,10 +634,10 @@ test_postmark_batches (Fixture *f, gconstpointer data)
       }
     g_assert_cmpuint (largest, >=, 32);
   }
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 699);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 699);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
                                  " AND state = 'failed' AND last_error LIKE '%inactive%'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT count(DISTINCT provider_message_id) FROM job_recipients WHERE state = 'sent'"), ==, 699);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(DISTINCT provider_message_id) FROM job_recipients WHERE state = 'sent'"), ==, 699);
   assert_counters_match (f);
 }
 
@@ -682,15 +660,15 @@ test_auto_start_schedule (Fixture *f, gconstpointer data)
   guint finished = 0;
 
   add_donors (f, 5);
-  exec (f, "UPDATE settings SET value = '1' WHERE key = 'parallel_jobs'");
-  exec (f, "UPDATE settings SET value = '2' WHERE key = 'history_keep'");
-  exec (f, "INSERT INTO jobs (uuid, name, status, created_at, updated_at, finished_at)"
+  outreach_test_exec (f->store, "UPDATE settings SET value = '1' WHERE key = 'parallel_jobs'");
+  outreach_test_exec (f->store, "UPDATE settings SET value = '2' WHERE key = 'history_keep'");
+  outreach_test_exec (f->store, "INSERT INTO jobs (uuid, name, status, created_at, updated_at, finished_at)"
            " VALUES ('00000000-0000-4000-8000-0000000000aa', 'Old', 'completed', 1, 1, 1)");
   first = create_job (f, "Hook");
   second = create_job (f, "Hook");
   schedule = g_strdup_printf ("UPDATE jobs SET scheduled_at = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
                               now + 2, second);
-  exec (f, schedule);
+  outreach_test_exec (f->store, schedule);
 
   g_signal_connect (runner, "job-finished", G_CALLBACK (count_finished_cb), &finished);
   outreach_runner_set_auto_start (runner, TRUE);
@@ -698,13 +676,13 @@ test_auto_start_schedule (Fixture *f, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
   outreach_runner_set_auto_start (runner, FALSE);
 
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE status = 'completed'"), ==, 2);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs WHERE status = 'completed'"), ==, 2);
   /* history_keep is honoured as jobs end: an old finished job went */
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE name = 'Old'"), ==, 0);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs WHERE name = 'Old'"), ==, 0);
   /* the scheduled one did not start before its time */
   {
     g_autofree char *q = g_strdup_printf ("SELECT started_at >= scheduled_at FROM jobs WHERE id = %" G_GINT64_FORMAT, second);
-    g_assert_cmpint (query_int (f, q), ==, 1);
+    g_assert_cmpint (outreach_test_query_int (f->store, q), ==, 1);
   }
   (void) first;
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 10);
@@ -771,7 +749,7 @@ test_rate_limit (Fixture *f, gconstpointer data)
   gint64 id;
 
   add_donors (f, 25);
-  exec (f, "UPDATE accounts SET rate = 10, concurrency = 8 WHERE name = 'Hook'");
+  outreach_test_exec (f->store, "UPDATE accounts SET rate = 10, concurrency = 8 WHERE name = 'Hook'");
   f->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
   id = create_job (f, "Hook");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
@@ -791,10 +769,10 @@ test_suppressed_after_creation (Fixture *f, gconstpointer data)
   add_donors (f, 5);
   id = create_job (f, "Hook");
   /* ada4 unsubscribes after the job was created: still never sent to */
-  exec (f, "INSERT INTO suppressions (address, reason, created_at) VALUES ('Ada4@Example.org', 'unsubscribed', 1)");
+  outreach_test_exec (f->store, "INSERT INTO suppressions (address, reason, created_at) VALUES ('Ada4@Example.org', 'unsubscribed', 1)");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 4);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada4@example.org'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 4);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada4@example.org'"
                                  " AND state = 'skipped' AND last_error LIKE '%suppression list (unsubscribed)%'"), ==, 1);
   g_assert_cmpuint (f->requests, ==, 4);
   assert_counters_match (f);
@@ -808,10 +786,10 @@ test_leftover_claimed_become_uncertain (Fixture *f, gconstpointer data)
   add_donors (f, 3);
   id = create_job (f, "Hook");
   /* a runner that could not finish its bookkeeping left one claimed */
-  exec (f, "UPDATE job_recipients SET state = 'claimed', attempts = 1 WHERE address = 'ada2@example.org'");
-  exec (f, "UPDATE jobs SET status = 'paused'");
+  outreach_test_exec (f->store, "UPDATE job_recipients SET state = 'claimed', attempts = 1 WHERE address = 'ada2@example.org'");
+  outreach_test_exec (f->store, "UPDATE jobs SET status = 'paused'");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
                                  " AND state = 'uncertain'"), ==, 1);
   g_assert_cmpuint (f->requests, ==, 2);
   assert_counters_match (f);
@@ -831,18 +809,18 @@ test_retry_limits (Fixture *f, gconstpointer data)
   /* ada3: the connection drops after the body went out */
   for (int i = 1; i <= 3; i++)
     g_hash_table_insert (f->script, g_strdup_printf ("ada3@example.org#%d", i), GUINT_TO_POINTER (999));
-  exec (f, "UPDATE accounts SET retry_ambiguous = 1");
+  outreach_test_exec (f->store, "UPDATE accounts SET retry_ambiguous = 1");
   max_attempts = 2;
   id = create_job (f, "Hook");
   max_attempts = 0;
 
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada1@example.org'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada1@example.org'"
                                  " AND state = 'failed' AND attempts = 2 AND last_error LIKE 'Gave up after 2 attempts: HTTP 503%'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
                                  " AND state = 'sent' AND attempts = 2"), ==, 1);
   /* with the opt-in a dropped connection is retried too, up to the limit */
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada3@example.org'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada3@example.org'"
                                  " AND state = 'failed'"), ==, 1);
   assert_counters_match (f);
 }
@@ -858,9 +836,9 @@ test_dropped_connection_is_uncertain (Fixture *f, gconstpointer data)
   id = create_job (f, "Hook");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
   /* it may have been taken: uncertain, and never sent again by us */
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE address = 'ada2@example.org'"
                                  " AND state = 'uncertain' AND attempts = 1"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 2);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 2);
 }
 
 static void
@@ -879,16 +857,16 @@ test_refused_connection_is_retried (Fixture *f, gconstpointer data)
   sql = g_strdup_printf ("UPDATE accounts SET settings = json_set (settings, '$.url', 'http://127.0.0.1:%u/hook')",
                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   g_socket_close (socket, NULL);
-  exec (f, sql);
+  outreach_test_exec (f->store, sql);
   add_donors (f, 2);
   max_attempts = 2;
   id = create_job (f, "Hook");
   max_attempts = 0;
 
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE state = 'failed' AND attempts = 2"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE state = 'failed' AND attempts = 2"
                                  " AND last_error LIKE 'Gave up after 2 attempts: Could not reach the provider%'"), ==, 2);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_events WHERE kind = 'retry'"), ==, 2);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_events WHERE kind = 'retry'"), ==, 2);
 }
 
 static guint16
@@ -919,23 +897,23 @@ test_errors_in_row_fail_job (Fixture *f, gconstpointer data)
 
   /* the provider cannot be reached: rather than burn every recipient's
    * attempts and "complete" with all of them failed, the job fails */
-  exec (f, down);
+  outreach_test_exec (f->store, down);
   add_donors (f, 120);
   id = create_job (f, "Hook");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE 'Stopped after 50 requests in a row"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs WHERE error LIKE 'Stopped after 50 requests in a row"
                                  " to account “Hook” failed (Could not reach the provider%'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 120);
-  g_assert_cmpint (query_int (f, "SELECT failed + sent + uncertain FROM jobs"), ==, 0);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE attempts = 0"), >=, 120 - 50 - 8);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT pending FROM jobs"), ==, 120);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT failed + sent + uncertain FROM jobs"), ==, 0);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE attempts = 0"), >=, 120 - 50 - 8);
   assert_counters_match (f);
 
   /* the cause is fixed; resuming goes on where it stopped, nobody twice */
-  exec (f, up);
+  outreach_test_exec (f->store, up);
   g_assert_true (outreach_job_resume (f->store, id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 120);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 120);
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 120);
   g_assert_cmpuint (f->requests, ==, 120);
   assert_counters_match (f);
@@ -954,8 +932,8 @@ test_5xx_in_row_fail_job (Fixture *f, gconstpointer data)
       g_hash_table_insert (f->script, g_strdup_printf ("ada%d@example.org#%d", i, a), GUINT_TO_POINTER (503));
   id = create_job (f, "Hook");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE 'Stopped after 50 requests in a row%HTTP 503%'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 80);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs WHERE error LIKE 'Stopped after 50 requests in a row%HTTP 503%'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT pending FROM jobs"), ==, 80);
   g_assert_cmpuint (f->requests, <, 80);
   assert_counters_match (f);
 }
@@ -967,10 +945,10 @@ test_missing_account_fails_job (Fixture *f, gconstpointer data)
 
   add_donors (f, 3);
   id = create_job (f, "Hook");
-  exec (f, "DELETE FROM accounts WHERE name = 'Hook'");
+  outreach_test_exec (f->store, "DELETE FROM accounts WHERE name = 'Hook'");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_FAILED);
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM jobs WHERE error LIKE '%account no longer exists%Change account%'"), ==, 1);
-  g_assert_cmpint (query_int (f, "SELECT pending FROM jobs"), ==, 3);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs WHERE error LIKE '%account no longer exists%Change account%'"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT pending FROM jobs"), ==, 3);
   g_assert_cmpuint (f->requests, ==, 0);
   assert_counters_match (f);
 }
@@ -1002,13 +980,13 @@ test_429_slows_unlimited_account (Fixture *f, gconstpointer data)
 
   /* an account with no rate limit: the 300th request gets a 429, and the
    * account must then send at most about half as fast as before */
-  exec (f, sql);
+  outreach_test_exec (f->store, sql);
   add_donors (f, 600);
   g_hash_table_insert (f->script, g_strdup ("ada300@example.org#1"), GUINT_TO_POINTER (429));
   f->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
   id = create_job (f, "Busy");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 600);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 600);
   g_assert_cmpuint (f->arrivals->len, ==, 601);
 
   for (guint i = 0; i < f->bodies->len && at == G_MAXUINT; i++)
@@ -1038,7 +1016,7 @@ add_http_account (Fixture *f, const char *name, const char *kind, const char *ex
   g_autofree char *sql = g_strdup_printf ("INSERT INTO accounts (name, kind, settings, concurrency, created_at, updated_at)"
                                           " VALUES ('%s', '%s', json_object ('from', 'office@example.org',"
                                           " 'base_url', '%s'%s), 4, 1, 1)", name, kind, base, extra);
-  exec (f, sql);
+  outreach_test_exec (f->store, sql);
 }
 
 /* Every recipient stores the id of the request that carried them, and
@@ -1046,14 +1024,14 @@ add_http_account (Fixture *f, const char *name, const char *kind, const char *ex
 static void
 assert_batch_ids (Fixture *f, guint n_recipients)
 {
-  g_assert_cmpint (query_int (f, "SELECT count(*) FROM job_recipients WHERE state = 'sent'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients WHERE state = 'sent'"
                                  " AND provider_message_id IS NOT NULL"), ==, n_recipients);
-  g_assert_cmpint (query_int (f, "SELECT count(DISTINCT provider_message_id) FROM job_recipients"), ==, f->requests);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(DISTINCT provider_message_id) FROM job_recipients"), ==, f->requests);
   for (guint i = 0; i < f->batch_sizes->len; i++)
     {
       g_autofree char *q = g_strdup_printf ("SELECT count(*) FROM job_recipients WHERE provider_message_id"
                                             " IN ('<batch-%u@mg.example.org>', 'sg-batch-%u')", i + 1, i + 1);
-      g_assert_cmpint (query_int (f, q), ==, g_array_index (f->batch_sizes, guint, i));
+      g_assert_cmpint (outreach_test_query_int (f->store, q), ==, g_array_index (f->batch_sizes, guint, i));
     }
 }
 
@@ -1070,7 +1048,7 @@ test_mailgun_personal_batches (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
   g_unsetenv ("OUTREACH_SECRET_GUN");
 
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 1200);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 1200);
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 1200);
   for (guint i = 0; i < f->batch_sizes->len; i++)
     largest = MAX (largest, g_array_index (f->batch_sizes, guint, i));
@@ -1097,7 +1075,7 @@ test_mailgun_batch_size_limit (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
   g_unsetenv ("OUTREACH_SECRET_GUN");
 
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 100);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 100);
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 100);
   g_assert_cmpuint (f->requests, <=, 50);
   for (guint i = 0; i < f->batch_sizes->len; i++)
@@ -1125,7 +1103,7 @@ test_sendgrid_personal_batches (Fixture *f, gconstpointer data)
     {
       g_autofree char *sql = g_strdup_printf ("UPDATE donors SET first_name = '%s' WHERE email = 'ada7@example.org'",
                                               long_name->str);
-      exec (f, sql);
+      outreach_test_exec (f->store, sql);
       ada7_name = g_strdup (long_name->str);
     }
   }
@@ -1135,7 +1113,7 @@ test_sendgrid_personal_batches (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
   g_unsetenv ("OUTREACH_SECRET_GRID");
 
-  g_assert_cmpint (query_int (f, "SELECT sent FROM jobs"), ==, 600);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 600);
   g_assert_cmpuint (g_hash_table_size (f->seen), ==, 600);
   for (guint i = 0; i < f->batch_sizes->len; i++)
     largest = MAX (largest, g_array_index (f->batch_sizes, guint, i));
@@ -1144,7 +1122,7 @@ test_sendgrid_personal_batches (Fixture *f, gconstpointer data)
   /* ada7 alone */
   {
     g_autofree char *q = NULL;
-    gint64 alone = query_int (f, "SELECT count(*) FROM job_recipients r WHERE address = 'ada7@example.org'"
+    gint64 alone = outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients r WHERE address = 'ada7@example.org'"
                                  " AND (SELECT count(*) FROM job_recipients o"
                                  "      WHERE o.provider_message_id = r.provider_message_id) = 1");
     g_assert_cmpint (alone, ==, 1);
@@ -1181,9 +1159,9 @@ test_export_times (Fixture *f, gconstpointer data)
    * suppressed after the job was created: never attempted */
   g_hash_table_insert (f->script, g_strdup ("ada1@example.org#1"), GUINT_TO_POINTER (503));
   id = create_job (f, "Hook");
-  exec (f, "UPDATE jobs SET created_at = created_at - 60");
-  exec (f, "INSERT INTO suppressions (address, reason, created_at) VALUES ('ada3@example.org', 'manual', 1)");
-  created = query_int (f, "SELECT created_at FROM jobs");
+  outreach_test_exec (f->store, "UPDATE jobs SET created_at = created_at - 60");
+  outreach_test_exec (f->store, "INSERT INTO suppressions (address, reason, created_at) VALUES ('ada3@example.org', 'manual', 1)");
+  created = outreach_test_query_int (f->store, "SELECT created_at FROM jobs");
   g_assert_cmpint (run_job (f, id), ==, OUTREACH_JOB_STATUS_COMPLETED);
 
   g_assert_true (outreach_job_export (f->store, id, path, &error));

@@ -39,35 +39,12 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static char *
-query_text (OutreachStore *store,
-            const char    *sql)
-{
-  sqlite3_stmt *stmt = outreach_store_prepare (store, sql, NULL);
-  char *text;
-
-  g_assert_nonnull (stmt);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
-  return text;
-}
-
-static gint64
-query_int (OutreachStore *store,
-           const char    *sql)
-{
-  g_autofree char *text = query_text (store, sql);
-
-  return g_ascii_strtoll (text, NULL, 10);
-}
-
 static void
 test_create (Fixture       *f,
              gconstpointer  data)
 {
   g_autofree char *dir = g_path_get_dirname (f->path);
-  g_autofree char *journal = query_text (f->store, "PRAGMA journal_mode");
+  g_autofree char *journal = outreach_test_query_text (f->store, "PRAGMA journal_mode");
   struct stat st;
 
   g_assert_cmpint (g_stat (f->path, &st), ==, 0);
@@ -76,22 +53,22 @@ test_create (Fixture       *f,
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
 
   g_assert_cmpstr (journal, ==, "wal");
-  g_assert_cmpint (query_int (f->store, "PRAGMA foreign_keys"), ==, 1);
-  g_assert_cmpint (query_int (f->store, "PRAGMA user_version"), ==, OUTREACH_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (outreach_test_query_int (f->store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "PRAGMA user_version"), ==, OUTREACH_STORE_SCHEMA_VERSION);
   g_assert_cmpint (outreach_store_get_schema_version (f->store), ==, OUTREACH_STORE_SCHEMA_VERSION);
 
   /* Every table of DESIGN.md "Data". */
-  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
                                         " AND name IN ('donors', 'suppressions', 'accounts',"
                                         " 'templates', 'settings', 'jobs', 'job_recipients',"
                                         " 'job_events')"), ==, 8);
 
   /* A newcomer can run a job at once: the folder account exists. */
-  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM accounts WHERE name = 'Folder'"
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM accounts WHERE name = 'Folder'"
                                         " AND kind = 'folder'"), ==, 1);
-  g_assert_cmpint (query_int (f->store, "SELECT value FROM settings WHERE key = 'history_keep'"),
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT value FROM settings WHERE key = 'history_keep'"),
                    ==, 100);
-  g_assert_cmpint (query_int (f->store, "SELECT value FROM settings WHERE key = 'parallel_jobs'"),
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT value FROM settings WHERE key = 'parallel_jobs'"),
                    ==, 2);
 }
 
@@ -111,8 +88,8 @@ test_reopen (Fixture       *f,
    * and migrates nothing twice. */
   again = outreach_store_reopen (f->store, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (again, "SELECT count(*) FROM suppressions"), ==, 1);
-  g_assert_cmpint (query_int (again, "SELECT count(*) FROM accounts"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (again, "SELECT count(*) FROM suppressions"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (again, "SELECT count(*) FROM accounts"), ==, 1);
   g_assert_cmpint (outreach_store_get_schema_version (again), ==, OUTREACH_STORE_SCHEMA_VERSION);
 }
 
@@ -170,7 +147,7 @@ test_job_name (Fixture       *f,
       g_assert_error (error, OUTREACH_STORE_ERROR, OUTREACH_STORE_ERROR_CONSTRAINT);
     }
 
-  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM jobs"), ==, 3);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM jobs"), ==, 3);
 }
 
 static void
@@ -210,8 +187,8 @@ assert_counters_match_rows (OutreachStore *store)
   const char *states[] = { "pending", "sent", "failed", "skipped", "uncertain", "cancelled",
                            "rejected" };
 
-  g_assert_cmpint (query_int (store, "SELECT total FROM jobs"), ==,
-                   query_int (store, "SELECT count(*) FROM job_recipients"));
+  g_assert_cmpint (outreach_test_query_int (store, "SELECT total FROM jobs"), ==,
+                   outreach_test_query_int (store, "SELECT count(*) FROM job_recipients"));
   for (guint i = 0; i < G_N_ELEMENTS (states); i++)
     {
       g_autofree char *counter = g_strdup_printf ("SELECT %s FROM jobs", states[i]);
@@ -223,7 +200,7 @@ assert_counters_match_rows (OutreachStore *store)
       else
         rows = g_strdup_printf ("SELECT count(*) FROM job_recipients WHERE state = '%s'",
                                 states[i]);
-      g_assert_cmpint (query_int (store, counter), ==, query_int (store, rows));
+      g_assert_cmpint (outreach_test_query_int (store, counter), ==, outreach_test_query_int (store, rows));
     }
 }
 
@@ -240,7 +217,7 @@ test_counters (Fixture       *f,
     " (1, 'd@x.org', 'skipped', 1), (1, 'e@x.org', 'pending', 1)", &error));
   g_assert_no_error (error);
   assert_counters_match_rows (f->store);
-  g_assert_cmpint (query_int (f->store, "SELECT pending FROM jobs"), ==, 4);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT pending FROM jobs"), ==, 4);
 
   g_assert_true (outreach_store_exec (f->store,
     "UPDATE job_recipients SET state = 'claimed' WHERE address IN ('a@x.org', 'b@x.org');"
@@ -250,13 +227,13 @@ test_counters (Fixture       *f,
     "UPDATE job_recipients SET state = 'failed' WHERE address = 'e@x.org';", &error));
   g_assert_no_error (error);
   assert_counters_match_rows (f->store);
-  g_assert_cmpint (query_int (f->store, "SELECT sent FROM jobs"), ==, 1);
-  g_assert_cmpint (query_int (f->store, "SELECT pending FROM jobs"), ==, 0);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT sent FROM jobs"), ==, 1);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT pending FROM jobs"), ==, 0);
 
   g_assert_true (outreach_store_exec (f->store,
     "DELETE FROM job_recipients WHERE address = 'e@x.org'", &error));
   assert_counters_match_rows (f->store);
-  g_assert_cmpint (query_int (f->store, "SELECT total FROM jobs"), ==, 4);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT total FROM jobs"), ==, 4);
 
   /* An address appears once per job, whatever its case. */
   g_assert_false (outreach_store_exec (f->store,
@@ -264,7 +241,7 @@ test_counters (Fixture       *f,
 
   /* Deleting the job deletes its recipients and log. */
   g_assert_true (outreach_store_exec (f->store, "DELETE FROM jobs", &error));
-  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM job_recipients"), ==, 0);
+  g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients"), ==, 0);
 }
 
 int
