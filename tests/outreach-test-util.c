@@ -285,6 +285,26 @@ outreach_test_open_store (const char *path)
   return store;
 }
 
+/**
+ * outreach_test_new_store:
+ * @dir: (out): a new temporary directory, for outreach_test_remove_tree()
+ * @path: (out) (optional): the database file in it
+ *
+ * A new database (outreach.db) in a directory of its own.
+ */
+OutreachStore *
+outreach_test_new_store (char **dir,
+                         char **path)
+{
+  g_autofree char *file = NULL;
+
+  *dir = outreach_test_make_tmp_dir ();
+  file = g_build_filename (*dir, "outreach.db", NULL);
+  if (path != NULL)
+    *path = g_strdup (file);
+  return outreach_test_open_store (file);
+}
+
 /* Runs @sql (seed rows, a change made behind the code's back); it must work. */
 void
 outreach_test_exec (OutreachStore *store,

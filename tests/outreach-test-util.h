@@ -41,6 +41,8 @@ char     *outreach_test_job_status     (const char *db_path,
                                         gint64      job_id);
 
 OutreachStore *outreach_test_open_store (const char    *path);
+OutreachStore *outreach_test_new_store  (char         **dir,
+                                         char         **path);
 void      outreach_test_exec           (OutreachStore *store,
                                         const char    *sql);
 gint64    outreach_test_query_int      (OutreachStore *store,

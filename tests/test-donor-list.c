@@ -36,13 +36,7 @@ static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = outreach_test_make_tmp_dir ();
-  path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, NULL);
   import_text (f, "email,first_name,last_name,city,tags\n"
                   "ada@example.org,Ada,Lovelace,London,board;monthly\n"
                   "zoe@example.org,Zoë,Müller,Zürich,monthly\n"

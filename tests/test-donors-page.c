@@ -26,13 +26,7 @@ static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = outreach_test_make_tmp_dir ();
-  path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, NULL);
 
   f->page = g_object_new (OUTREACH_TYPE_DONORS_PAGE, NULL);
   f->window = gtk_window_new ();

@@ -59,10 +59,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *account = NULL;
   GSList *uris;
 
-  f->dir = outreach_test_make_tmp_dir ();
-  f->path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, &f->path);
 
   f->server = soup_server_new ("server-header", "test", NULL);
   soup_server_add_handler (f->server, NULL, handler, f, NULL);

@@ -42,10 +42,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
 
-  f->dir = outreach_test_make_tmp_dir ();
-  f->path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, &f->path);
   g_assert_true (outreach_store_exec (f->store, seed_sql, &error));
 
   f->window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
@@ -63,10 +60,7 @@ fixture_set_up_many (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
 
-  f->dir = outreach_test_make_tmp_dir ();
-  f->path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, &f->path);
   g_assert_true (outreach_store_exec (f->store, seed_sql, &error));
   g_assert_true (outreach_store_exec (f->store,
     "WITH RECURSIVE n(i) AS (SELECT 7 UNION ALL SELECT i + 1 FROM n WHERE i < 206)"

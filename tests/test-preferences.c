@@ -53,10 +53,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr (GError) error = NULL;
 
-  f->dir = outreach_test_make_tmp_dir ();
-  f->path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, &f->path);
   g_assert_true (outreach_store_exec (f->store,
     "INSERT INTO accounts (name, kind, settings, created_at, updated_at)"
     " VALUES ('Old relay', 'webhook', '{\"url\":\"http://127.0.0.1:9/x\"}', 1, 1);"

@@ -325,10 +325,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   GSList *uris;
 
-  f->dir = outreach_test_make_tmp_dir ();
-  f->db_path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (f->db_path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, &f->db_path);
 
   f->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   f->attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -20,12 +20,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = outreach_test_make_tmp_dir ();
-  f->path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, &f->path);
 }
 
 static void

@@ -20,13 +20,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
 
-  fixture->dir = outreach_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "outreach.db", NULL);
-  fixture->store = outreach_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = outreach_test_new_store (&fixture->dir, NULL);
 
   /* 5 donors: 2 without a last name, 1 without a gift, 3 with a favourite program */
   g_assert_true (outreach_store_exec (fixture->store,

@@ -27,13 +27,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
 
-  fixture->dir = outreach_test_make_tmp_dir ();
-  path = g_build_filename (fixture->dir, "outreach.db", NULL);
-  fixture->store = outreach_store_open (path, &error);
-  g_assert_no_error (error);
+  fixture->store = outreach_test_new_store (&fixture->dir, NULL);
   g_assert_true (outreach_store_exec (fixture->store,
     "INSERT INTO donors (id, first_name, last_name, email, extra, created_at, updated_at) VALUES "
     "(3, 'Ada', 'Lovelace', 'ada@example.org', '{\"Favourite Program\": \"Rivers\"}', 1, 1),"

@@ -23,12 +23,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-
-  fixture->dir = outreach_test_make_tmp_dir ();
-  fixture->db = g_build_filename (fixture->dir, "outreach.db", NULL);
-  fixture->store = outreach_store_open (fixture->db, &error);
-  g_assert_no_error (error);
+  fixture->store = outreach_test_new_store (&fixture->dir, &fixture->db);
 }
 
 static void
