@@ -211,14 +211,26 @@ outreach_test_run_on_private_bus (int    argc,
   exit (99);
 }
 
-/* Whether a program owns @name on the session bus (FALSE without a bus). */
+/* Whether a program owns @name on the session bus (FALSE without a bus).
+ *
+ * On a connection of its own, closed after: g_bus_get() would make the
+ * process's shared session connection, which outlives a later change of
+ * DBUS_SESSION_BUS_ADDRESS (test-secret points it nowhere to prove that
+ * libsecret is not used). */
 gboolean
 outreach_test_name_has_owner (const char *name)
 {
-  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GDBusConnection) bus = NULL;
   g_autoptr (GVariant) reply = NULL;
   gboolean owned = FALSE;
 
+  if (address == NULL)
+    return FALSE;
+  bus = g_dbus_connection_new_for_address_sync (address,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, NULL);
   if (bus == NULL)
     return FALSE;
   reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -227,6 +239,7 @@ outreach_test_name_has_owner (const char *name)
                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
   if (reply != NULL)
     g_variant_get (reply, "(b)", &owned);
+  g_dbus_connection_close_sync (bus, NULL, NULL);
   return owned;
 }
 
