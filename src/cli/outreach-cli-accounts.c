@@ -115,6 +115,29 @@ fail_account (const GError *error,
   return outreach_cli_fail_error (error);
 }
 
+/* The account @name from the database (opened into @store), or NULL with
+ * the exit code of what went wrong (already reported) in @exit_code. */
+static OutreachAccount *
+load_account (OutreachCli    *cli,
+              const char     *name,
+              OutreachStore **store,
+              int            *exit_code)
+{
+  g_autoptr (GError) error = NULL;
+  OutreachAccount *account;
+
+  *store = outreach_cli_open_store (cli);
+  if (*store == NULL)
+    {
+      *exit_code = OUTREACH_EXIT_COULD_NOT;
+      return NULL;
+    }
+  account = outreach_account_load (*store, name, &error);
+  if (account == NULL)
+    *exit_code = fail_account (error, name);
+  return account;
+}
+
 /* What add and edit end with: the options applied, every field checked,
  * the account saved. @store may be %NULL: add opens the database only
  * once the command line is known to be good. */
@@ -198,19 +221,15 @@ accounts_edit (OutreachCli *cli, int argc, char **argv)
   g_autoptr (GOptionContext) context = outreach_cli_option_context (cli, "accounts", entries);
   g_autoptr (OutreachStore) store = NULL;
   g_autoptr (OutreachAccount) account = NULL;
-  g_autoptr (GError) error = NULL;
   int exit_code;
 
   if (!outreach_cli_parse (context, "accounts", &argc, &argv, &exit_code))
     return exit_code;
   if (argc != 2)
     return outreach_cli_usage_error ("accounts", _("accounts edit needs a NAME"));
-  store = outreach_cli_open_store (cli);
-  if (store == NULL)
-    return OUTREACH_EXIT_COULD_NOT;
-  account = outreach_account_load (store, argv[1], &error);
+  account = load_account (cli, argv[1], &store, &exit_code);
   if (account == NULL)
-    return fail_account (error, argv[1]);
+    return exit_code;
   if (new_name != NULL)
     outreach_account_set_name (account, new_name);
   return apply_check_save (cli, store, account, sets, unsets, secret_envs, OUTREACH_ACCOUNT_SAVE_DEFAULT);
@@ -277,12 +296,9 @@ accounts_test (OutreachCli *cli, int argc, char **argv)
     return exit_code;
   if (argc != 2)
     return outreach_cli_usage_error ("accounts", _("accounts test needs a NAME"));
-  store = outreach_cli_open_store (cli);
-  if (store == NULL)
-    return OUTREACH_EXIT_COULD_NOT;
-  account = outreach_account_load (store, argv[1], &error);
+  account = load_account (cli, argv[1], &store, &exit_code);
   if (account == NULL)
-    return fail_account (error, argv[1]);
+    return exit_code;
   kind = outreach_account_get_kind (account);
 
   result = outreach_account_test (account, NULL, &error);
