@@ -196,3 +196,18 @@ outreach_test_find_toplevel (GType type)
     }
   return NULL;
 }
+
+/* Closes every window the test left open (dialogs too), and lets their
+ * disposal run: a test's fixture ends with the next one's screen empty. */
+void
+outreach_test_destroy_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
+  outreach_test_iterate ();
+}

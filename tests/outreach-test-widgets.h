@@ -54,5 +54,6 @@ GtkWidget *outreach_test_find_button       (GtkWidget             *root,
 gboolean   outreach_test_has_mapped_label  (GtkWidget             *root,
                                             const char            *text);
 GtkWindow *outreach_test_find_toplevel     (GType                  type);
+void       outreach_test_destroy_toplevels (void);
 
 G_END_DECLS

@@ -71,14 +71,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (window);
-    }
-  outreach_test_iterate ();
+  outreach_test_destroy_toplevels ();
   g_clear_object (&f->store);
   outreach_test_remove_tree (f->dir);
   g_free (f->path);
