@@ -1,4 +1,5 @@
-/* outreach-test-util.h — what the test programs share: temp dirs, running the CLI
+/* outreach-test-util.h — what the test programs share: temp dirs, databases,
+ * running the CLI, a keyring, waiting on the main loop (GLib only: no GTK)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,6 +50,35 @@ gint64    outreach_test_query_int      (OutreachStore *store,
                                         const char    *sql);
 char     *outreach_test_query_text     (OutreachStore *store,
                                         const char    *sql);
+
+typedef gboolean (*OutreachTestCondition) (gpointer data);
+
+/* How long a test waits for something to happen (a window's first frame,
+ * a thread's result, another process's change). Under Xvfb on a loaded
+ * machine that can take seconds; a test that times out has really failed. */
+#define OUTREACH_TEST_WAIT_SECONDS 30
+
+/* Runs the default main context until @expr holds, for at most
+ * OUTREACH_TEST_WAIT_SECONDS; the caller asserts what it expects after. */
+#define OUTREACH_TEST_WAIT_UNTIL(expr)                                                        \
+  G_STMT_START                                                                                \
+  {                                                                                           \
+    gint64 outreach_test_deadline_ = g_get_monotonic_time () +                                \
+                                     OUTREACH_TEST_WAIT_SECONDS * G_USEC_PER_SEC;             \
+    while (!(expr) && outreach_test_spin (outreach_test_deadline_))                           \
+      ;                                                                                       \
+  }                                                                                           \
+  G_STMT_END
+
+gboolean   outreach_test_spin              (gint64                 deadline);
+
+void       outreach_test_iterate           (void);
+gboolean   outreach_test_wait_until        (OutreachTestCondition  done,
+                                            gpointer               data,
+                                            guint                  seconds);
+void       outreach_test_wait_for          (OutreachTestCondition  done,
+                                            gpointer               data,
+                                            const char            *what);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutreachTestRun, outreach_test_run_clear)
 

@@ -1,85 +1,11 @@
-/* outreach-test-widgets.c — what the UI tests share: running the main loop
- * until something happens, and finding widgets the way a person would
+/* outreach-test-widgets.c — what the UI tests share: finding widgets the way
+ * a person would, and waiting for them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include "outreach-test-widgets.h"
-
-/**
- * outreach_test_iterate:
- *
- * Runs what is pending on the default main context, a number of rounds
- * over, so that what one round queues (a relayout, a model's idle, a
- * thread's result that has just arrived) runs too. Use
- * outreach_test_wait_for() when something must have happened.
- */
-void
-outreach_test_iterate (void)
-{
-  for (int i = 0; i < 50; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-/**
- * outreach_test_spin:
- * @deadline: in g_get_monotonic_time()'s clock
- *
- * One round of the default main context, or a millisecond's sleep when
- * nothing is pending: not a blocking round, which with nothing to wake it
- * would outlast the deadline.
- *
- * Returns: %FALSE once @deadline is past
- */
-gboolean
-outreach_test_spin (gint64 deadline)
-{
-  if (g_get_monotonic_time () >= deadline)
-    return FALSE;
-  if (!g_main_context_iteration (NULL, FALSE))
-    g_usleep (1000);
-  return TRUE;
-}
-
-/**
- * outreach_test_wait_until:
- *
- * Runs the default main context until @done says so, for at most
- * @seconds.
- *
- * Returns: what @done says at the end
- */
-gboolean
-outreach_test_wait_until (OutreachTestCondition done,
-                          gpointer              data,
-                          guint                 seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!done (data) && outreach_test_spin (deadline))
-    ;
-  return done (data);
-}
-
-/**
- * outreach_test_wait_for:
- * @what: what is waited for, for the message when it never happens
- *
- * Runs the default main context until @done says so, then what that
- * queued (outreach_test_iterate()); fails the test if it takes longer
- * than a person would wait.
- */
-void
-outreach_test_wait_for (OutreachTestCondition done,
-                        gpointer              data,
-                        const char           *what)
-{
-  if (!outreach_test_wait_until (done, data, OUTREACH_TEST_WAIT_SECONDS))
-    g_error ("Timed out waiting for %s", what);
-  outreach_test_iterate ();
-}
 
 static gboolean
 is_mapped (gpointer widget)

@@ -355,7 +355,6 @@ test_watch_other_process (Fixture       *f,
   OutreachJobQueryWatch *watch = outreach_job_query_watch_get_for_store (f->store);
   g_auto (OutreachTestRun) run = { 0 };
   WatchSeen seen = { 0 };
-  gint64 deadline;
 
   g_assert_true (watch == outreach_job_query_watch_get_for_store (f->store));
   g_signal_connect (watch, "changed", G_CALLBACK (watch_changed_cb), &seen);
@@ -372,9 +371,7 @@ test_watch_other_process (Fixture       *f,
     g_assert_true (outreach_job_status_apply (other, 2, OUTREACH_JOB_STATUS_COMPLETED, NULL, NULL));
   }
 
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while ((seen.finished_id == 0 || seen.changed == 0) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (seen.finished_id != 0 && seen.changed != 0);
   g_assert_cmpint (seen.finished_id, ==, 2);
   g_assert_cmpint (seen.finished_status, ==, OUTREACH_JOB_STATUS_COMPLETED);
   g_assert_cmpuint (seen.changed, >=, 1);
@@ -385,9 +382,7 @@ test_watch_other_process (Fixture       *f,
     g_autoptr (OutreachStore) other = outreach_store_open (f->path, NULL);
     g_assert_true (outreach_job_status_apply (other, 5, OUTREACH_JOB_STATUS_CANCELLED, NULL, NULL));
   }
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (seen.finished_id != 5 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (seen.finished_id == 5);
   g_assert_cmpint (seen.finished_id, ==, 5);
   g_assert_false (outreach_job_query_watch_is_polling (watch));
 
@@ -398,9 +393,7 @@ test_watch_other_process (Fixture       *f,
       "INSERT INTO jobs (uuid, name, status, created_at, updated_at)"
       " VALUES ('00000000-0000-0000-0000-000000000009', 'From cron', 'queued', 900, 900)", NULL));
   }
-  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  while (seen.changed == 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  OUTREACH_TEST_WAIT_UNTIL (seen.changed != 0);
   g_assert_cmpuint (seen.changed, >=, 1);
   g_assert_true (outreach_job_query_watch_is_polling (watch));
   (void) run;
