@@ -200,11 +200,7 @@ test_many_jobs (Fixture       *f,
   g_autoptr (OutreachJobQueryItem) last = NULL;
 
   /* the first frame has long been painted: every row is there */
-  for (int i = 0; i < 200 && n_rows (f) != 206; i++)
-    {
-      g_usleep (10000);
-      outreach_test_iterate ();
-    }
+  OUTREACH_TEST_WAIT_UNTIL (n_rows (f) == 206);
   shown = counters (f);
   g_assert_cmpstr (shown, ==, "All 206|Active 2|Completed 201|Failed 1|Cancelled 1");
   g_assert_cmpuint (n_rows (f), ==, 206);
