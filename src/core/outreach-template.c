@@ -43,6 +43,7 @@ typedef struct
   char **parts;   /* a dotted name split on '.'; NULL for the implicit iterator "." */
   guint n_parts;
   guint slot;     /* where a render remembers the root's value for parts[0], or NO_SLOT */
+  guint root_slot; /* slot for a one-part name, else NO_SLOT: write_root_string () */
 } Name;
 
 /* Field look-ups resolved ahead: every distinct first name part gets a
@@ -117,14 +118,20 @@ compiled_free (Compiled *compiled)
   g_free (compiled);
 }
 
+/* Bytes readable past the end of any literal text of a compiled template */
+#define SOURCE_PADDING 16
+
 static Compiled *
 compiled_new (const char *name,
               const char *source)
 {
   Compiled *compiled = g_new0 (Compiled, 1);
+  gsize len = strlen (source);
 
   compiled->name = g_strdup (name);
-  compiled->source = g_strdup (source);
+  /* with SOURCE_PADDING zero bytes after it: see out_append_padded () */
+  compiled->source = g_malloc0 (len + 1 + SOURCE_PADDING);
+  memcpy (compiled->source, source, len);
   compiled->nodes = g_array_new (FALSE, TRUE, sizeof (Node));
   g_array_set_clear_func (compiled->nodes, node_clear);
   return compiled;
@@ -784,7 +791,7 @@ assign_slots (OutreachTemplate *self,
 
       if (node->type == NODE_TEXT || node->type == NODE_PARTIAL)
         continue;
-      node->name.slot = NO_SLOT;
+      node->name.slot = node->name.root_slot = NO_SLOT;
       if (node->name.parts == NULL)
         continue;
       if (g_hash_table_lookup_extended (slots, node->name.parts[0], NULL, &slot))
@@ -795,6 +802,8 @@ assign_slots (OutreachTemplate *self,
           node->name.slot = self->n_slots++;
           g_hash_table_insert (slots, node->name.parts[0], GUINT_TO_POINTER (node->name.slot));
         }
+      if (node->name.n_parts == 1)
+        node->name.root_slot = node->name.slot;
     }
 }
 
@@ -1104,7 +1113,10 @@ typedef struct
    * from there the next time instead of escaping again */
   gsize memo_escaped_at[MAX_SLOTS];
   gsize memo_escaped_len[MAX_SLOTS];
-  guint n_object_contexts;  /* objects on the stack, which could hide a root field */
+  /* why the root's fields cannot be read straight from their slots: no
+   * root at all (1), and one for each object on the context stack, which
+   * could hide a root field */
+  guint root_hidden;
   JsonNode *stack[MAX_CONTEXT];
   guint n_stack;
   guint depth;            /* sections and partials entered */
@@ -1136,23 +1148,51 @@ out_append (GString    *out,
    * pieces are a few bytes: two fixed-size, overlapping moves copy them
    * without a call. */
   dst = out->str + out->len;
-  if (len >= 8 && len <= 16)
+  if (len > 16)
+    memcpy (dst, text, len);
+  else if (len >= 8)
     {
       memcpy (dst, text, 8);
       memcpy (dst + len - 8, text + len - 8, 8);
     }
-  else if (len >= 4 && len < 8)
+  else if (len >= 4)
     {
       memcpy (dst, text, 4);
       memcpy (dst + len - 4, text + len - 4, 4);
     }
-  else if (len < 4)
+  else if (len >= 2)
     {
-      for (gsize i = 0; i < len; i++)
-        dst[i] = text[i];
+      memcpy (dst, text, 2);
+      memcpy (dst + len - 2, text + len - 2, 2);
     }
-  else
-    memcpy (dst, text, len);
+  else if (len == 1)
+    dst[0] = text[0];
+  out->len += len;
+}
+
+/* out_append () for text with at least 16 readable bytes after it (a
+ * template's own text, padded by SOURCE_PADDING, or text already in out):
+ * copied 16 or 32 bytes at once, past its end into out's spare room, which
+ * takes no branch on the length for the short pieces a render is made of.
+ * (memmove: text already in out may end where the copy begins.) */
+static inline void
+out_append_padded (GString    *out,
+                   const char *text,
+                   gsize       len)
+{
+  char *dst;
+
+  if (G_UNLIKELY (out->len + len + 16 >= out->allocated_len))
+    {
+      g_string_append_len (out, text, len);
+      return;
+    }
+  dst = out->str + out->len;
+  memmove (dst, text, 16);
+  if (len > 32)
+    memmove (dst + 16, text + 16, len - 16);
+  else if (len > 16)
+    memmove (dst + 16, text + 16, 16);
   out->len += len;
 }
 
@@ -1409,12 +1449,11 @@ write_root_string (RenderState *state,
                    const Name  *name,
                    gboolean     escape)
 {
-  guint slot = name->slot;
+  guint slot = name->root_slot;
   const char *text;
   gsize len;
 
-  if (name->n_parts != 1 || slot == NO_SLOT || state->n_object_contexts != 0
-      || state->root == NULL)
+  if (slot == NO_SLOT || state->root_hidden != 0)
     return FALSE;
 
   text = state->memo_text[slot];
@@ -1449,8 +1488,8 @@ write_root_string (RenderState *state,
       else
         /* g_string_append_len copes with a source inside the string
          * when it has to grow it */
-        out_append (state->out, state->out->str + state->memo_escaped_at[slot],
-                    state->memo_escaped_len[slot]);
+        out_append_padded (state->out, state->out->str + state->memo_escaped_at[slot],
+                           state->memo_escaped_len[slot]);
       return TRUE;
     }
   if (state->memo_len[slot] == G_MAXSIZE)
@@ -1504,9 +1543,9 @@ render_section_with (RenderState    *state,
   if (JSON_NODE_HOLDS_OBJECT (context))
     {
       state->stack[state->n_stack++] = context;
-      state->n_object_contexts++;
+      state->root_hidden++;
       render_range (state, compiled, start, end);
-      state->n_object_contexts--;
+      state->root_hidden--;
       state->n_stack--;
       return;
     }
@@ -1523,7 +1562,8 @@ render_range (RenderState    *state,
 {
   const Node *nodes = (const Node *) (void *) compiled->nodes->data;
 
-  for (guint i = start; i < end && !state->stop; i++)
+  /* state->stop can only be set by a section or partial: checked after them */
+  for (guint i = start; i < end; i++)
     {
       const Node *node = &nodes[i];
 
@@ -1536,7 +1576,7 @@ render_range (RenderState    *state,
       if (node->prefix_len > 0)
         {
           if (G_LIKELY (state->indent_len == 0))
-            out_append (state->out, node->prefix, node->prefix_len);
+            out_append_padded (state->out, node->prefix, node->prefix_len);
           else
             write_indented_text (state, node->prefix, node->prefix_len);
           state->at_line_start = node->prefix_ends_line;
@@ -1576,6 +1616,8 @@ render_range (RenderState    *state,
                   render_section_with (state, compiled, i + 1, node->end, value);
                 state->depth--;
               }
+            if (G_UNLIKELY (state->stop))
+              return;
             i = node->end - 1;
           }
           break;
@@ -1586,6 +1628,8 @@ render_range (RenderState    *state,
               render_range (state, compiled, i + 1, node->end);
               state->depth--;
             }
+          if (G_UNLIKELY (state->stop))
+            return;
           i = node->end - 1;
           break;
 
@@ -1611,6 +1655,8 @@ render_range (RenderState    *state,
               g_free (indent);
               state->depth--;
             }
+          if (G_UNLIKELY (state->stop))
+            return;
           break;
 
         default:
@@ -1654,7 +1700,7 @@ render (OutreachTemplate  *self,
     for (guint i = 0; i < self->n_slots; i++)
       state.memo[i] = UNSET;
   memset (state.memo_text, 0, self->n_slots * sizeof (char *));
-  state.n_object_contexts = 0;
+  state.root_hidden = root_object == NULL ? 1 : 0;
   state.out = out;
   state.html = self->kind == OUTREACH_TEMPLATE_HTML;
   state.n_stack = 0;
