@@ -1146,34 +1146,26 @@ test_result_new (OutreachAccountTestOutcome outcome,
 }
 
 /**
- * outreach_account_test:
+ * outreach_account_new_provider:
  *
- * Builds the account's provider with the values as they are now (typed
- * secrets first, then the environment, then the keyring) and sends the
- * provider's harmless authenticated request. Blocks: run it in a thread
- * (outreach_account_test_async()) from a UI. An error means the test could
- * not be made (the keyring is locked, the settings are incomplete); an
- * answer, good or bad, is a result.
+ * The provider this account sends with: its settings as they are now, the
+ * secrets set since it was loaded, the others from the keyring (never
+ * asking for a password). The runner, a test send and "Test connection"
+ * all make theirs here.
  *
- * Returns: (transfer full): what happened, or %NULL with @error
+ * Returns: (transfer full): the provider, or %NULL with the keyring's or
+ *   the provider's error
  */
-OutreachAccountTestResult *
-outreach_account_test (OutreachAccount *self,
-                       GCancellable    *cancellable,
-                       GError         **error)
+OutreachProvider *
+outreach_account_new_provider (OutreachAccount *self,
+                               GError         **error)
 {
   const char *const *kind_keys;
   g_autoptr (GPtrArray) keyring_keys = g_ptr_array_new ();
   g_autoptr (GHashTable) secrets = NULL;
   g_autoptr (JsonObject) settings = NULL;
-  g_autoptr (OutreachProvider) provider = NULL;
-  g_autoptr (SoupMessage) request = NULL;
-  g_autoptr (SoupSession) session = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GError) local = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  guint status;
 
   g_return_val_if_fail (OUTREACH_IS_ACCOUNT (self), NULL);
 
@@ -1192,7 +1184,36 @@ outreach_account_test (OutreachAccount *self,
     g_hash_table_insert (secrets, g_strdup (key), g_strdup (value));
 
   settings = copy_settings (self);
-  provider = outreach_provider_new (self->kind, self->name, settings, secrets, error);
+  return outreach_provider_new (self->kind, self->name, settings, secrets, error);
+}
+
+/**
+ * outreach_account_test:
+ *
+ * Builds the account's provider with the values as they are now (typed
+ * secrets first, then the environment, then the keyring) and sends the
+ * provider's harmless authenticated request. Blocks: run it in a thread
+ * (outreach_account_test_async()) from a UI. An error means the test could
+ * not be made (the keyring is locked, the settings are incomplete); an
+ * answer, good or bad, is a result.
+ *
+ * Returns: (transfer full): what happened, or %NULL with @error
+ */
+OutreachAccountTestResult *
+outreach_account_test (OutreachAccount *self,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr (OutreachProvider) provider = NULL;
+  g_autoptr (SoupMessage) request = NULL;
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) local = NULL;
+  guint status;
+
+  g_return_val_if_fail (OUTREACH_IS_ACCOUNT (self), NULL);
+
+  provider = outreach_account_new_provider (self, error);
   if (provider == NULL)
     return NULL;
   if (outreach_provider_is_local (provider))

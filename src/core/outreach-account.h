@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "outreach-provider.h"
 #include "outreach-store.h"
 
 G_BEGIN_DECLS
@@ -132,6 +133,8 @@ gboolean                    outreach_account_save_finish       (OutreachAccount 
                                                                 GAsyncResult      *result,
                                                                 GError           **error);
 
+OutreachProvider           *outreach_account_new_provider      (OutreachAccount   *self,
+                                                                GError           **error);
 OutreachAccountTestResult  *outreach_account_test              (OutreachAccount   *self,
                                                                 GCancellable      *cancellable,
                                                                 GError           **error);

@@ -22,11 +22,11 @@
 
 #include <libsoup/soup.h>
 
+#include "outreach-account.h"
 #include "outreach-job-control.h"
 #include "outreach-job.h"
 #include "outreach-merge-fields.h"
 #include "outreach-provider.h"
-#include "outreach-secret.h"
 #include "outreach-template.h"
 
 G_DEFINE_QUARK (outreach-job-draft-error-quark, outreach_job_draft_error)
@@ -516,26 +516,16 @@ provider_for_account (OutreachStore *store,
                       gint64         account_id,
                       GError       **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (JsonObject) settings = NULL;
-  g_autoptr (GHashTable) secrets = NULL;
-  g_autoptr (GPtrArray) keyring_keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (OutreachAccount) account = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *kind = NULL;
-  g_autofree char *settings_json = NULL;
   sqlite3_stmt *stmt;
 
-  stmt = outreach_store_prepare (store, "SELECT name, kind, settings FROM accounts WHERE id = ?",
-                                 error);
+  stmt = outreach_store_prepare (store, "SELECT name FROM accounts WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      kind = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      settings_json = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-    }
+    name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
   if (name == NULL)
     {
@@ -544,29 +534,10 @@ provider_for_account (OutreachStore *store,
       return NULL;
     }
 
-  if (json_parser_load_from_data (parser, settings_json, -1, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    settings = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-  else
-    settings = json_object_new ();
-  /* As the runner does: the names of the keys kept in the keyring travel
-   * with the settings, but are not a setting of the provider. */
-  if (json_object_has_member (settings, "secret_keys") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (settings, "secret_keys")))
-    {
-      JsonArray *keys = json_object_get_array_member (settings, "secret_keys");
-
-      for (guint i = 0; i < json_array_get_length (keys); i++)
-        g_ptr_array_add (keyring_keys, g_strdup (json_array_get_string_element (keys, i)));
-      json_object_remove_member (settings, "secret_keys");
-    }
-  g_ptr_array_add (keyring_keys, NULL);
-
-  secrets = outreach_secret_lookup_all (name, outreach_provider_kind_secret_keys (kind),
-                                        (const char *const *) keyring_keys->pdata, error);
-  if (secrets == NULL)
+  account = outreach_account_load (store, name, error);
+  if (account == NULL)
     return NULL;
-  return outreach_provider_new (kind, name, settings, secrets, error);
+  return outreach_account_new_provider (account, error);
 }
 
 static gboolean

@@ -36,13 +36,13 @@
 #include <string.h>
 #endif
 
+#include "outreach-account.h"
 #include "outreach-job-control.h"
 #include "outreach-job-lease.h"
 #include "outreach-job-log.h"
 #include "outreach-job-render.h"
 #include "outreach-message.h"
 #include "outreach-provider.h"
-#include "outreach-secret.h"
 #include "outreach-settings.h"
 #include "outreach-template.h"
 #include "outreach-token-bucket.h"
@@ -1112,11 +1112,8 @@ load_job (Worker  *w,
 {
   sqlite3_stmt *stmt;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (JsonObject) settings = NULL;
-  g_autoptr (GHashTable) secrets = NULL;
-  g_autoptr (GPtrArray) keyring_keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (OutreachAccount) account = NULL;
   g_autofree char *params = NULL;
-  g_autofree char *kind = NULL, *settings_json = NULL;
   double account_rate = 0, job_rate = 0;
   int account_concurrency = 4, job_concurrency = 0;
   gint64 account_id = 0;
@@ -1125,7 +1122,7 @@ load_job (Worker  *w,
 
   stmt = outreach_store_prepare (w->store,
                                  "SELECT j.uuid, j.name, j.subject, j.text_body, j.html_body, j.params,"
-                                 " a.id, a.name, a.kind, a.settings, a.rate, a.concurrency, a.retry_ambiguous"
+                                 " a.id, a.name, a.rate, a.concurrency, a.retry_ambiguous"
                                  " FROM jobs j LEFT JOIN accounts a ON a.id = j.account_id WHERE j.id = ?",
                                  error);
   if (stmt == NULL)
@@ -1142,11 +1139,9 @@ load_job (Worker  *w,
   params = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
   account_id = sqlite3_column_int64 (stmt, 6);
   w->account_name = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
-  kind = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-  settings_json = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
-  account_rate = sqlite3_column_double (stmt, 10);
-  account_concurrency = sqlite3_column_int (stmt, 11);
-  w->retry_ambiguous = sqlite3_column_int (stmt, 12) != 0;
+  account_rate = sqlite3_column_double (stmt, 8);
+  account_concurrency = sqlite3_column_int (stmt, 9);
+  w->retry_ambiguous = sqlite3_column_int (stmt, 10) != 0;
   sqlite3_reset (stmt);
 
   if (w->account_name == NULL)
@@ -1179,30 +1174,11 @@ load_job (Worker  *w,
   if (job_rate > 0 && (account_rate <= 0 || job_rate < account_rate))
     w->job_bucket = outreach_token_bucket_new (job_rate);
 
-  {
-    g_autoptr (JsonParser) settings_parser = json_parser_new ();
-    if (json_parser_load_from_data (settings_parser, settings_json, -1, NULL) &&
-        JSON_NODE_HOLDS_OBJECT (json_parser_get_root (settings_parser)))
-      settings = json_object_ref (json_node_get_object (json_parser_get_root (settings_parser)));
-    else
-      settings = json_object_new ();
-  }
-  /* Which secrets are in the keyring (names only) is kept with the
-   * settings; the provider does not see that list. */
-  if (json_object_has_member (settings, "secret_keys"))
-    {
-      JsonArray *keys = json_object_get_array_member (settings, "secret_keys");
-      for (guint i = 0; keys != NULL && i < json_array_get_length (keys); i++)
-        g_ptr_array_add (keyring_keys, g_strdup (json_array_get_string_element (keys, i)));
-      json_object_remove_member (settings, "secret_keys");
-    }
-  g_ptr_array_add (keyring_keys, NULL);
-
-  secrets = outreach_secret_lookup_all (w->account_name, outreach_provider_kind_secret_keys (kind),
-                                        (const char *const *) keyring_keys->pdata, error);
-  if (secrets == NULL)
+  /* its settings, and its secrets from the keyring (never asking) */
+  account = outreach_account_load (w->store, w->account_name, error);
+  if (account == NULL)
     return FALSE;
-  w->provider = outreach_provider_new (kind, w->account_name, settings, secrets, error);
+  w->provider = outreach_account_new_provider (account, error);
   if (w->provider == NULL)
     return FALSE;
   w->max_batch = outreach_provider_get_max_batch (w->provider);
