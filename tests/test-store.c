@@ -244,6 +244,61 @@ test_counters (Fixture       *f,
   g_assert_cmpint (outreach_test_query_int (f->store, "SELECT count(*) FROM job_recipients"), ==, 0);
 }
 
+/* The Jobs page's counts by status (job_status_counts) say what counting
+ * the jobs says, after inserts, status changes and deletes. */
+static void
+assert_status_counts_match_jobs (OutreachStore *store)
+{
+  g_assert_cmpint (outreach_test_query_int (store,
+    "SELECT count(*) FROM (SELECT status, n FROM job_status_counts WHERE n > 0"
+    " EXCEPT SELECT status, count(*) FROM jobs GROUP BY status)"), ==, 0);
+  g_assert_cmpint (outreach_test_query_int (store,
+    "SELECT count(*) FROM (SELECT status, count(*) FROM jobs GROUP BY status"
+    " EXCEPT SELECT status, n FROM job_status_counts)"), ==, 0);
+}
+
+static void
+test_status_counts (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (OutreachStore) again = NULL;
+
+  outreach_test_exec (f->store,
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40)"
+    " INSERT INTO jobs (uuid, name, kind, status, created_at, updated_at)"
+    " SELECT printf ('00000000-0000-0000-0000-%012d', i), printf ('Job %d', i), 'send',"
+    " CASE i % 4 WHEN 0 THEN 'draft' WHEN 1 THEN 'queued' WHEN 2 THEN 'completed' ELSE 'failed' END,"
+    " i, i FROM n");
+  assert_status_counts_match_jobs (f->store);
+  g_assert_cmpint (outreach_test_query_int (f->store,
+                     "SELECT n FROM job_status_counts WHERE status = 'queued'"), ==, 10);
+
+  /* a change of status moves a job from one count to the other; other
+   * changes of the row leave the counts alone */
+  outreach_test_exec (f->store, "UPDATE jobs SET status = 'running' WHERE status = 'queued'");
+  outreach_test_exec (f->store, "UPDATE jobs SET name = 'Renamed', status = status WHERE id <= 8");
+  assert_status_counts_match_jobs (f->store);
+  g_assert_cmpint (outreach_test_query_int (f->store,
+                     "SELECT n FROM job_status_counts WHERE status = 'queued'"), ==, 0);
+  outreach_test_exec (f->store, "DELETE FROM jobs WHERE status IN ('failed', 'running')");
+  assert_status_counts_match_jobs (f->store);
+
+  /* A database made before the counts (version 6) gets them by counting. */
+  outreach_test_exec (f->store,
+    "DROP TRIGGER job_status_counts_insert; DROP TRIGGER job_status_counts_delete;"
+    " DROP TRIGGER job_status_counts_update; DROP TABLE job_status_counts;"
+    " PRAGMA user_version = 6");
+  outreach_test_exec (f->store, "UPDATE jobs SET status = 'cancelled' WHERE id = 4");
+  g_clear_object (&f->store);
+  again = outreach_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (outreach_store_get_schema_version (again), ==, OUTREACH_STORE_SCHEMA_VERSION);
+  assert_status_counts_match_jobs (again);
+  g_assert_cmpint (outreach_test_query_int (again,
+                     "SELECT n FROM job_status_counts WHERE status = 'cancelled'"), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -260,6 +315,8 @@ main (int    argc,
   g_test_add ("/outreach/store/checked-values", Fixture, NULL, fixture_set_up,
               test_checked_values, fixture_tear_down);
   g_test_add ("/outreach/store/counters", Fixture, NULL, fixture_set_up, test_counters,
+              fixture_tear_down);
+  g_test_add ("/outreach/store/status-counts", Fixture, NULL, fixture_set_up, test_status_counts,
               fixture_tear_down);
 
   return g_test_run ();

@@ -535,8 +535,8 @@ outreach_job_query_count_by_status (OutreachStore *store,
   g_return_val_if_fail (OUTREACH_IS_STORE (store), FALSE);
 
   memset (counts, 0, OUTREACH_JOB_STATUS_COUNT * sizeof *counts);
-  stmt = outreach_store_prepare (store, "SELECT status, count(*) FROM jobs GROUP BY status",
-                                 error);
+  /* kept by triggers (sql/007-job-status-counts.sql): no count of the jobs */
+  stmt = outreach_store_prepare (store, "SELECT status, n FROM job_status_counts", error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -27,7 +27,7 @@ typedef enum
 
 /* The schema version this build writes; a database with a higher
  * PRAGMA user_version was made by a newer Outreach and is refused. */
-#define OUTREACH_STORE_SCHEMA_VERSION 6
+#define OUTREACH_STORE_SCHEMA_VERSION 7
 
 #define OUTREACH_TYPE_STORE (outreach_store_get_type ())
 G_DECLARE_FINAL_TYPE (OutreachStore, outreach_store, OUTREACH, STORE, GObject)
