@@ -8,6 +8,7 @@
 
 #include "outreach-application.h"
 #include "outreach-test-util.h"
+#include "outreach-test-widgets.h"
 #include "outreach-window.h"
 
 typedef struct
@@ -21,12 +22,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = outreach_test_make_tmp_dir ();
-  f->path = g_build_filename (f->dir, "outreach.db", NULL);
-  f->store = outreach_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = outreach_test_new_store (&f->dir, &f->path);
 }
 
 static void
@@ -39,35 +35,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static void
-iterate (void)
-{
-  for (int i = 0; i < 50; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static void
-wait_until_mapped (GtkWidget *widget)
-{
-  for (int i = 0; i < 2000 && !gtk_widget_get_mapped (widget); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (gtk_widget_get_mapped (widget));
-  iterate ();
-}
-
-static void
-collect (GtkWidget *widget,
-         GType      type,
-         GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect (child, type, found);
-}
-
 /* The titles of the status pages a person can see right now. */
 static char *
 visible_status_titles (GtkWidget *root)
@@ -75,7 +42,7 @@ visible_status_titles (GtkWidget *root)
   g_autoptr (GPtrArray) pages = g_ptr_array_new ();
   g_autoptr (GString) titles = g_string_new (NULL);
 
-  collect (root, ADW_TYPE_STATUS_PAGE, pages);
+  outreach_test_collect (root, ADW_TYPE_STATUS_PAGE, pages);
   for (guint i = 0; i < pages->len; i++)
     if (gtk_widget_get_mapped (pages->pdata[i]))
       g_string_append_printf (titles, "%s%s", titles->len ? "|" : "",
@@ -84,39 +51,13 @@ visible_status_titles (GtkWidget *root)
   return g_string_free (g_steal_pointer (&titles), FALSE);
 }
 
-static GtkWidget *
-find_one (GtkWidget *root,
-          GType      type)
-{
-  g_autoptr (GPtrArray) found = g_ptr_array_new ();
-
-  collect (root, type, found);
-  g_assert_cmpuint (found->len, >=, 1);
-  return found->pdata[0];
-}
-
-/* Whether a label showing exactly @text is on screen. */
-static gboolean
-has_mapped_label (GtkWidget  *root,
-                  const char *text)
-{
-  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-
-  collect (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_get_mapped (labels->pdata[i]) &&
-        g_strcmp0 (gtk_label_get_label (labels->pdata[i]), text) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static void
 show_page (GtkWidget  *window,
            const char *name)
 {
-  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_one (window, ADW_TYPE_VIEW_STACK)),
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (outreach_test_find_first (window, ADW_TYPE_VIEW_STACK)),
                                          name);
-  iterate ();
+  outreach_test_iterate ();
 }
 
 static void
@@ -128,7 +69,7 @@ test_empty_states (Fixture       *f,
   g_autofree char *donors = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_until_mapped (window);
+  outreach_test_wait_until_mapped (window);
 
   g_assert_cmpstr (outreach_window_get_visible_page (OUTREACH_WINDOW (window)), ==, "jobs");
   jobs = visible_status_titles (window);
@@ -157,19 +98,18 @@ test_counts_from_store (Fixture       *f,
 
   window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until_mapped (window);
+  outreach_test_wait_until_mapped (window);
 
   /* The Jobs page lists the job (no empty state), with "All" counting 1. */
   jobs = visible_status_titles (window);
   g_assert_cmpstr (jobs, ==, "");
-  g_assert_true (has_mapped_label (window, "Spring appeal"));
+  g_assert_true (outreach_test_has_mapped_label (window, "Spring appeal"));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (
-                      GTK_COLUMN_VIEW (find_one (window, GTK_TYPE_COLUMN_VIEW))))), ==, 1);
+                      GTK_COLUMN_VIEW (outreach_test_find_first (window, GTK_TYPE_COLUMN_VIEW))))), ==, 1);
   show_page (window, "donors");
   /* The Donors page lists them (no empty state); its count says 2. */
-  for (int i = 0; i < 2000 && !has_mapped_label (window, "2 donors"); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (has_mapped_label (window, "2 donors"));
+  OUTREACH_TEST_WAIT_UNTIL (outreach_test_has_mapped_label (window, "2 donors"));
+  g_assert_true (outreach_test_has_mapped_label (window, "2 donors"));
   donors = visible_status_titles (window);
   g_assert_cmpstr (donors, ==, "");
 
@@ -186,7 +126,7 @@ test_store_error (void)
   g_autofree char *titles = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_until_mapped (window);
+  outreach_test_wait_until_mapped (window);
 
   titles = visible_status_titles (window);
   g_assert_cmpstr (titles, ==, "Could Not Open the Database");
@@ -203,11 +143,11 @@ test_window_state (Fixture       *f,
   int width, height;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_until_mapped (window);
+  outreach_test_wait_until_mapped (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
-  iterate ();
+  outreach_test_iterate ();
   gtk_window_close (GTK_WINDOW (window));
-  iterate ();
+  outreach_test_iterate ();
 
   g_settings_get (settings, "window-size", "(ii)", &width, &height);
   g_assert_cmpint (width, ==, 820);
@@ -240,20 +180,6 @@ menu_has_action (GMenuModel *model,
   return FALSE;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static void
 test_application (Fixture       *f,
                   gconstpointer  data)
@@ -273,7 +199,7 @@ test_application (Fixture       *f,
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_true (OUTREACH_IS_WINDOW (window));
-  wait_until_mapped (GTK_WIDGET (window));
+  outreach_test_wait_until_mapped (GTK_WIDGET (window));
   g_assert_nonnull (outreach_application_get_store (app));
 
   /* Ctrl+Q quits. */
@@ -281,22 +207,22 @@ test_application (Fixture       *f,
   g_assert_true (g_strv_contains ((const char *const *) accels, "<Control>q"));
 
   /* The primary menu: Keyboard Shortcuts, About, Quit. */
-  menu_button = GTK_MENU_BUTTON (find_one (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON));
+  menu_button = GTK_MENU_BUTTON (outreach_test_find_first (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON));
   menu = gtk_menu_button_get_menu_model (menu_button);
   g_assert_true (menu_has_action (menu, "win.show-help-overlay"));
   g_assert_true (menu_has_action (menu, "app.about"));
   g_assert_true (menu_has_action (menu, "app.quit"));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  iterate ();
-  g_assert_nonnull (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  outreach_test_iterate ();
+  g_assert_nonnull (outreach_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  iterate ();
-  g_assert_nonnull (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  outreach_test_iterate ();
+  g_assert_nonnull (outreach_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  iterate ();
+  outreach_test_iterate ();
   g_unsetenv ("OUTREACH_DB");
 }
 
@@ -305,41 +231,15 @@ test_application (Fixture       *f,
  * measures 399 px today, bound by its header bar. */
 #define NARROWEST_MAIN_WINDOW 480
 
-static void
-run_until (gboolean (*done) (GtkWidget *), GtkWidget *widget)
-{
-  for (int i = 0; i < 2000 && !done (widget); i++)
-    g_main_context_iteration (NULL, TRUE);
-  iterate ();
-}
-
-static gboolean
-is_folded (GtkWidget *leaflet)
-{
-  return adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
-}
-
-static gboolean
-is_unfolded (GtkWidget *leaflet)
-{
-  return !adw_leaflet_get_folded (ADW_LEAFLET (leaflet));
-}
-
-static gboolean
-is_mapped (GtkWidget *widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
 /* Whether the Jobs page's search and its first filter share a row. */
 static gboolean
 search_shares_row (GtkWidget *window)
 {
   graphene_rect_t search_bounds, kinds_bounds;
 
-  return gtk_widget_compute_bounds (find_one (window, GTK_TYPE_SEARCH_ENTRY), window,
+  return gtk_widget_compute_bounds (outreach_test_find_first (window, GTK_TYPE_SEARCH_ENTRY), window,
                                     &search_bounds) &&
-         gtk_widget_compute_bounds (find_one (window, GTK_TYPE_DROP_DOWN), window,
+         gtk_widget_compute_bounds (outreach_test_find_first (window, GTK_TYPE_DROP_DOWN), window,
                                     &kinds_bounds) &&
          kinds_bounds.origin.y == search_bounds.origin.y &&
          kinds_bounds.origin.x > search_bounds.origin.x + search_bounds.size.width;
@@ -383,7 +283,7 @@ test_narrow_window (Fixture       *f,
   g_settings_set (settings, "window-size", "(ii)", 360, 640);
   window = GTK_WIDGET (outreach_window_new (NULL, f->store, NULL));
   gtk_window_present (GTK_WINDOW (window));
-  wait_until_mapped (window);
+  outreach_test_wait_until_mapped (window);
 
   /* Every page filled, each shown once: none may widen the window. */
   show_page (window, "donors");
@@ -392,13 +292,14 @@ test_narrow_window (Fixture       *f,
   gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
   g_test_message ("main window: minimum width %d px, natural %d px", min_width, nat_width);
   g_assert_cmpint (min_width, <=, NARROWEST_MAIN_WINDOW);
-  run_until (is_narrow, window);
+  OUTREACH_TEST_WAIT_UNTIL (is_narrow (window));
+  outreach_test_iterate ();
   g_assert_cmpint (gtk_widget_get_width (window), <=, NARROWEST_MAIN_WINDOW);
 
   /* The Jobs page's search keeps a usable width: the filters go below it. */
   {
-    GtkWidget *search = find_one (window, GTK_TYPE_SEARCH_ENTRY);
-    GtkWidget *kinds = find_one (window, GTK_TYPE_DROP_DOWN);
+    GtkWidget *search = outreach_test_find_first (window, GTK_TYPE_SEARCH_ENTRY);
+    GtkWidget *kinds = outreach_test_find_first (window, GTK_TYPE_DROP_DOWN);
     graphene_rect_t search_bounds, kinds_bounds;
 
     g_assert_true (gtk_widget_get_mapped (search));
@@ -410,62 +311,65 @@ test_narrow_window (Fixture       *f,
   }
 
   /* The page switcher moved from the header to a bar at the bottom. */
-  switcher_bar = find_one (window, ADW_TYPE_VIEW_SWITCHER_BAR);
+  switcher_bar = outreach_test_find_first (window, ADW_TYPE_VIEW_SWITCHER_BAR);
   g_assert_true (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (switcher_bar)));
 
   /* Templates: the list first; a template opens its editor in its place,
    * with the preview folded behind its button. */
   show_page (window, "templates");
-  leaflet = find_one (window, ADW_TYPE_LEAFLET);
-  run_until (is_folded, leaflet);
+  leaflet = outreach_test_find_first (window, ADW_TYPE_LEAFLET);
+  OUTREACH_TEST_WAIT_UNTIL (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+  outreach_test_iterate ();
   g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
-  g_assert_true (has_mapped_label (window, "Thank-you letter for a first gift"));
+  g_assert_true (outreach_test_has_mapped_label (window, "Thank-you letter for a first gift"));
   {
-    GtkListBox *list = GTK_LIST_BOX (find_one (leaflet, GTK_TYPE_LIST_BOX));
+    GtkListBox *list = GTK_LIST_BOX (outreach_test_find_first (leaflet, GTK_TYPE_LIST_BOX));
     g_signal_emit_by_name (list, "row-activated", gtk_list_box_get_row_at_index (list, 0));
   }
-  flap = find_one (leaflet, ADW_TYPE_FLAP);
-  run_until (is_mapped, flap);
+  flap = outreach_test_find_first (leaflet, ADW_TYPE_FLAP);
+  OUTREACH_TEST_WAIT_UNTIL (gtk_widget_get_mapped (flap));
+  outreach_test_iterate ();
   g_assert_true (gtk_widget_get_mapped (flap));
   g_assert_true (adw_flap_get_folded (ADW_FLAP (flap)));
   g_assert_false (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
   /* the list slides away */
-  for (int i = 0; i < 2000 && has_mapped_label (window, "Thank-you letter for a first gift"); i++)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (has_mapped_label (window, "Thank-you letter for a first gift"));
+  OUTREACH_TEST_WAIT_UNTIL (!outreach_test_has_mapped_label (window, "Thank-you letter for a first gift"));
+  g_assert_false (outreach_test_has_mapped_label (window, "Thank-you letter for a first gift"));
   /* Preview slides it over the message. */
   {
     g_autoptr (GPtrArray) toggles = g_ptr_array_new ();
     GtkToggleButton *preview = NULL;
 
-    collect (flap, GTK_TYPE_TOGGLE_BUTTON, toggles);
+    outreach_test_collect (flap, GTK_TYPE_TOGGLE_BUTTON, toggles);
     for (guint i = 0; i < toggles->len; i++)
       if (g_strcmp0 (gtk_button_get_label (toggles->pdata[i]), "_Preview") == 0)
         preview = toggles->pdata[i];
     g_assert_nonnull (preview);
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (preview)));
     gtk_toggle_button_set_active (preview, TRUE);
-    iterate ();
+    outreach_test_iterate ();
     g_assert_true (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
     gtk_toggle_button_set_active (preview, FALSE);
-    iterate ();
+    outreach_test_iterate ();
   }
 
   /* A wide window shows the list, the editor and the preview side by side. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
-  run_until (is_unfolded, leaflet);
+  OUTREACH_TEST_WAIT_UNTIL (!adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+  outreach_test_iterate ();
   g_assert_false (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
   g_assert_false (adw_flap_get_folded (ADW_FLAP (flap)));
   g_assert_true (adw_flap_get_reveal_flap (ADW_FLAP (flap)));
-  g_assert_true (has_mapped_label (window, "Thank-you letter for a first gift"));
+  g_assert_true (outreach_test_has_mapped_label (window, "Thank-you letter for a first gift"));
   g_assert_false (adw_view_switcher_bar_get_reveal (ADW_VIEW_SWITCHER_BAR (switcher_bar)));
   /* and the Jobs page's search and filters share a row */
   show_page (window, "jobs");
-  run_until (search_shares_row, window);
+  OUTREACH_TEST_WAIT_UNTIL (search_shares_row (window));
+  outreach_test_iterate ();
   g_assert_true (search_shares_row (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  outreach_test_iterate ();
   gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
                                                  GTK_STYLE_PROVIDER (css));
   g_settings_reset (settings, "window-size");
