@@ -1132,22 +1132,32 @@ typedef struct
 
 /* GLib 2.74 has no inline g_string_append_len; a render is mostly short
  * appends, so this one copies straight in when there is room. */
+/* Where @len more bytes go when out has room for them and 16 more, or
+ * NULL (then g_string_append_len () grows it). No NUL after each piece:
+ * render () terminates the string once. */
+static inline char *
+out_room (GString *out,
+          gsize    len)
+{
+  if (G_UNLIKELY (out->len + len + 16 >= out->allocated_len))
+    return NULL;
+  return out->str + out->len;
+}
+
 static inline void
 out_append (GString    *out,
             const char *text,
             gsize       len)
 {
-  char *dst;
+  char *dst = out_room (out, len);
 
-  if (G_UNLIKELY (out->len + len + 16 >= out->allocated_len))
+  if (G_UNLIKELY (dst == NULL))
     {
       g_string_append_len (out, text, len);
       return;
     }
-  /* No NUL after each piece: render() terminates the string once. Most
-   * pieces are a few bytes: two fixed-size, overlapping moves copy them
-   * without a call. */
-  dst = out->str + out->len;
+  /* Most pieces are a few bytes: two fixed-size, overlapping moves copy
+   * them without a call. */
   if (len > 16)
     memcpy (dst, text, len);
   else if (len >= 8)
@@ -1180,14 +1190,13 @@ out_append_padded (GString    *out,
                    const char *text,
                    gsize       len)
 {
-  char *dst;
+  char *dst = out_room (out, len);
 
-  if (G_UNLIKELY (out->len + len + 16 >= out->allocated_len))
+  if (G_UNLIKELY (dst == NULL))
     {
       g_string_append_len (out, text, len);
       return;
     }
-  dst = out->str + out->len;
   memmove (dst, text, 16);
   if (len > 32)
     memmove (dst + 16, text + 16, len - 16);
