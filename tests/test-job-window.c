@@ -301,6 +301,44 @@ test_actions (Fixture       *f,
   }
 }
 
+/* The narrowest the detail window gets (it was 599 px): the header bar's
+ * buttons around the title set it. */
+#define NARROWEST_JOB_WINDOW 420
+
+/* A finished job's window fits half a small screen: the stat cards go to
+ * two rows of three, the chart below the timeline, the lists scroll sideways. */
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  gint64 id = create_job (f, 0);
+  OutreachJobWindow *window;
+  graphene_rect_t total, uncertain;
+  int min_width, nat_width;
+
+  outreach_job_runner_start_due (f->store);
+  window = open_window (f, id);
+  wait_for_badge (window, "Completed — 1 failed");
+  outreach_test_iterate ();
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+  g_test_message ("job window: minimum width %d px, natural %d px", min_width, nat_width);
+  g_assert_cmpint (min_width, <=, NARROWEST_JOB_WINDOW);
+
+  /* wide: the six cards in one row */
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->total_card), GTK_WIDGET (window), &total));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->uncertain_card), GTK_WIDGET (window), &uncertain));
+  g_assert_cmpfloat (total.origin.y, ==, uncertain.origin.y);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), NARROWEST_JOB_WINDOW, 700);
+  OUTREACH_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) <= NARROWEST_JOB_WINDOW);
+  outreach_test_iterate ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, NARROWEST_JOB_WINDOW);
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->total_card), GTK_WIDGET (window), &total));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (window->uncertain_card), GTK_WIDGET (window), &uncertain));
+  g_assert_cmpfloat (uncertain.origin.y, >=, total.origin.y + total.size.height);
+  g_assert_cmpfloat (uncertain.origin.x + uncertain.size.width, <=, NARROWEST_JOB_WINDOW);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -313,6 +351,7 @@ main (int    argc,
   ADD ("follows-running-job", test_follows_running_job);
   ADD ("one-window-per-job", test_one_window_per_job);
   ADD ("actions", test_actions);
+  ADD ("narrow", test_narrow);
 #undef ADD
 
   return g_test_run ();

@@ -448,6 +448,22 @@ test_add_and_edit_account (Fixture       *f,
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_in (f->window, "Outbox"))), ==, "Folder");
 }
 
+/* Preferences fit a phone-sized window, as AdwPreferencesWindow is meant
+ * to (measured: 370 px). */
+#define NARROWEST_PREFERENCES 400
+
+static void
+test_narrow (Fixture       *f,
+             gconstpointer  data)
+{
+  int min_width, nat_width;
+
+  outreach_test_iterate ();
+  gtk_widget_measure (f->window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+  g_test_message ("preferences: minimum width %d px, natural %d px", min_width, nat_width);
+  g_assert_cmpint (min_width, <=, NARROWEST_PREFERENCES);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -469,6 +485,7 @@ main (int    argc,
   ADD ("jobs-and-notifications", test_jobs_and_notifications);
   ADD ("accounts", test_accounts);
   ADD ("add-and-edit-account", test_add_and_edit_account);
+  ADD ("narrow", test_narrow);
 #undef ADD
 
   status = g_test_run ();

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "outreach-donor-picker-model.h"
+#include "outreach-wrap-box.h"
 
 #define REFRESH_DELAY_MS 150
 
@@ -553,6 +554,7 @@ outreach_donor_picker_class_init (OutreachDonorPickerClass *klass)
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (OUTREACH_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/outreach/Outreach/outreach-donor-picker.ui");
   gtk_widget_class_bind_template_child (widget_class, OutreachDonorPicker, search_entry);

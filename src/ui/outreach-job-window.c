@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "outreach-job-format.h"
+#include "outreach-wrap-box.h"
 
 #define CHART_BUCKETS 60
 #define CHART_REFRESH_US (3 * G_USEC_PER_SEC)
@@ -529,6 +530,7 @@ outreach_job_window_class_init (OutreachJobWindowClass *klass)
   g_type_ensure (OUTREACH_TYPE_JOB_CHART);
   g_type_ensure (OUTREACH_TYPE_JOB_RECIPIENTS_VIEW);
   g_type_ensure (OUTREACH_TYPE_JOB_LOG_VIEW);
+  g_type_ensure (OUTREACH_TYPE_WRAP_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/outreach/Outreach/outreach-job-window.ui");
