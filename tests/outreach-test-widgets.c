@@ -137,3 +137,19 @@ outreach_test_destroy_toplevels (void)
     }
   outreach_test_iterate ();
 }
+
+/* The application's style sheet, as AdwApplication loads it for the app:
+ * widths a test measures depend on it (stat cards, compact switchers).
+ * Once per process. */
+void
+outreach_test_load_app_style (void)
+{
+  static GtkCssProvider *css;
+
+  if (css != NULL)
+    return;
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/github/outreach/Outreach/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}

@@ -29,5 +29,6 @@ gboolean   outreach_test_has_mapped_label  (GtkWidget             *root,
                                             const char            *text);
 GtkWindow *outreach_test_find_toplevel     (GType                  type);
 void       outreach_test_destroy_toplevels (void);
+void       outreach_test_load_app_style    (void);
 
 G_END_DECLS

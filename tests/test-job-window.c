@@ -316,6 +316,7 @@ test_narrow (Fixture       *f,
   graphene_rect_t total, uncertain;
   int min_width, nat_width;
 
+  outreach_test_load_app_style ();
   outreach_job_runner_start_due (f->store);
   window = open_window (f, id);
   wait_for_badge (window, "Completed — 1 failed");

@@ -741,9 +741,8 @@ test_jobs_page_opens_draft (Fixture       *f,
   outreach_test_iterate ();
 }
 
-/* The narrowest the wizard gets (it was 739 px): the row of step names
- * sets it now. */
-#define NARROWEST_WIZARD 540
+/* The narrowest the wizard gets (it was 739 px). */
+#define NARROWEST_WIZARD 460
 
 /* Every step filled in still fits a narrow window: the donor picker's
  * checks and buttons take a row each, its list scrolls sideways. And the
@@ -752,11 +751,14 @@ static void
 test_narrow (Fixture       *f,
              gconstpointer  data)
 {
-  OutreachNewJobWindow *wizard = open_wizard (f, 0);
+  OutreachNewJobWindow *wizard;
   GtkWidget *message, *check_list = NULL;
+  AdwSqueezer *squeezer;
   g_autoptr (GPtrArray) lists = g_ptr_array_new ();
   int min_width, nat_width, natural_height;
 
+  outreach_test_load_app_style ();
+  wizard = open_wizard (f, 0);
   choose_gala_donors (wizard);
   press_next (wizard);
   type_text (find_row (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_NAME), "Job name"), "Gala thank-you");
@@ -782,7 +784,54 @@ test_narrow (Fixture       *f,
   outreach_test_iterate ();
   gtk_widget_measure (check_list, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (check_list),
                       NULL, &natural_height, NULL, NULL);
+  g_test_message ("check panel %d px tall, its rows %d px",
+                  gtk_widget_get_height (gtk_widget_get_ancestor (check_list, GTK_TYPE_SCROLLED_WINDOW)),
+                  natural_height);
   g_assert_cmpint (gtk_widget_get_height (check_list), ==, natural_height);
+  g_assert_cmpint (gtk_widget_get_height (gtk_widget_get_ancestor (check_list, GTK_TYPE_SCROLLED_WINDOW)),
+                   ==, natural_height);
+
+  /* At its narrowest: the row of step names gives way to the current one… */
+  gtk_window_set_default_size (GTK_WINDOW (wizard), NARROWEST_WIZARD, 700);
+  OUTREACH_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (wizard)) <= NARROWEST_WIZARD);
+  outreach_test_iterate ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (wizard)), <=, NARROWEST_WIZARD);
+  /* the preview folded behind its button, which must not widen the window */
+  OUTREACH_TEST_WAIT_UNTIL (adw_flap_get_folded (ADW_FLAP (outreach_test_find_first (message, ADW_TYPE_FLAP))));
+  outreach_test_iterate ();
+  gtk_widget_measure (GTK_WIDGET (wizard), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_test_message ("wizard, preview folded: minimum width %d px", min_width);
+  g_assert_cmpint (min_width, <=, NARROWEST_WIZARD);
+  squeezer = ADW_SQUEEZER (outreach_test_find_first (GTK_WIDGET (wizard), ADW_TYPE_SQUEEZER));
+  OUTREACH_TEST_WAIT_UNTIL (!outreach_test_has_mapped_label (adw_squeezer_get_visible_child (squeezer), "2 Name"));
+  g_assert_false (outreach_test_has_mapped_label (adw_squeezer_get_visible_child (squeezer), "2 Name"));
+  g_assert_true (outreach_test_has_mapped_label (adw_squeezer_get_visible_child (squeezer), "3 Message"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (outreach_test_find_first (GTK_WIDGET (wizard), ADW_TYPE_WINDOW_TITLE))),
+                   ==, "Step 3 of 5 — Message");
+  screenshot ("wizard-narrow-message.png");
+
+  /* …and the donor picker's buttons go below its checks. */
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  OUTREACH_TEST_WAIT_UNTIL (gtk_widget_get_mapped (step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_RECIPIENTS)));
+  outreach_test_iterate ();
+  {
+    GtkWidget *picker = step_widget (wizard, OUTREACH_JOB_DRAFT_STEP_RECIPIENTS);
+    GtkWidget *check = outreach_test_find_first (picker, GTK_TYPE_CHECK_BUTTON);
+    GtkWidget *all = outreach_test_find_button (picker, "Select _All Matching");
+    graphene_rect_t check_bounds, all_bounds;
+
+    g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==, "Has _e-mail");
+    /* (laid out on the frame after the step slides back in) */
+    OUTREACH_TEST_WAIT_UNTIL (gtk_widget_compute_bounds (check, GTK_WIDGET (wizard), &check_bounds) &&
+                              gtk_widget_compute_bounds (all, GTK_WIDGET (wizard), &all_bounds) &&
+                              all_bounds.origin.y >= check_bounds.origin.y + check_bounds.size.height);
+    g_assert_true (gtk_widget_compute_bounds (check, GTK_WIDGET (wizard), &check_bounds));
+    g_assert_true (gtk_widget_compute_bounds (all, GTK_WIDGET (wizard), &all_bounds));
+    g_assert_cmpfloat (all_bounds.origin.y, >=, check_bounds.origin.y + check_bounds.size.height);
+    g_assert_cmpfloat (all_bounds.origin.x + all_bounds.size.width, <=, NARROWEST_WIZARD);
+  }
+  screenshot ("wizard-narrow-recipients.png");
 }
 
 int

@@ -458,6 +458,7 @@ test_narrow (Fixture       *f,
 {
   int min_width, nat_width;
 
+  outreach_test_load_app_style ();
   outreach_test_iterate ();
   gtk_widget_measure (f->window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
   g_test_message ("preferences: minimum width %d px, natural %d px", min_width, nat_width);

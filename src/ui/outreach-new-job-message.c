@@ -41,7 +41,6 @@ struct _OutreachNewJobMessage
   GtkButton *save_button;
   OutreachTemplateEditor *editor;
   GtkListBox *check_list;
-  GtkScrolledWindow *check_scroller;
 };
 
 G_DEFINE_FINAL_TYPE (OutreachNewJobMessage, outreach_new_job_message, OUTREACH_TYPE_NEW_JOB_STEP)
@@ -137,7 +136,7 @@ add_check_row (OutreachNewJobMessage *self,
 }
 
 static void
-fill_check_list (OutreachNewJobMessage *self)
+show_report (OutreachNewJobMessage *self)
 {
   GtkWidget *row;
 
@@ -173,25 +172,6 @@ fill_check_list (OutreachNewJobMessage *self)
                                              self->report->n_donors);
       add_check_row (self, "emblem-ok-symbolic", "success", ok);
     }
-}
-
-/* The panel scrolls only when it has more rows than fit under its cap:
- * a scrolled window that may scroll is at least as tall as its scrollbar
- * (54 px here), which left an empty band below a one-line panel. */
-#define CHECK_ROWS_WITHOUT_SCROLLING 3
-
-static void
-show_report (OutreachNewJobMessage *self)
-{
-  guint n_rows = 0;
-
-  fill_check_list (self);
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->check_list));
-       row != NULL; row = gtk_widget_get_next_sibling (row))
-    n_rows++;
-  gtk_scrolled_window_set_policy (self->check_scroller, GTK_POLICY_NEVER,
-                                  n_rows > CHECK_ROWS_WITHOUT_SCROLLING ? GTK_POLICY_AUTOMATIC
-                                                                        : GTK_POLICY_NEVER);
 }
 
 static void start_check (OutreachNewJobMessage *self);
@@ -554,7 +534,6 @@ outreach_new_job_message_class_init (OutreachNewJobMessageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobMessage, save_button);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobMessage, editor);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobMessage, check_list);
-  gtk_widget_class_bind_template_child (widget_class, OutreachNewJobMessage, check_scroller);
   gtk_widget_class_bind_template_callback (widget_class, template_chosen_cb);
   gtk_widget_class_bind_template_callback (widget_class, editor_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_as_template_cb);

@@ -37,6 +37,7 @@ struct _OutreachNewJobWindow
   gboolean discarded;
   gint64 launched_job_id;
   GtkWidget *indicators[OUTREACH_JOB_DRAFT_N_STEPS];
+  GtkLabel *compact_indicator; /* the current step alone, when narrow */
 
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
@@ -148,6 +149,7 @@ update_actions (OutreachNewJobWindow *self)
 
       if (i == self->step)
         {
+          gtk_label_set_label (self->compact_indicator, gtk_label_get_label (GTK_LABEL (label)));
           gtk_widget_add_css_class (label, "accent");
           gtk_widget_add_css_class (label, "heading");
           gtk_widget_remove_css_class (label, "dim-label");
@@ -597,6 +599,7 @@ outreach_new_job_window_class_init (OutreachNewJobWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, indicator_box);
+  gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, compact_indicator);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, recipients_step);
   gtk_widget_class_bind_template_child (widget_class, OutreachNewJobWindow, name_step);
