@@ -301,8 +301,8 @@ test_actions (Fixture       *f,
   }
 }
 
-/* The narrowest the detail window gets (it was 599 px): the header bar's
- * buttons around the title set it. */
+/* The narrowest the detail window gets (it was 599 px): the tab switcher
+ * sets it now (415 px). */
 #define NARROWEST_JOB_WINDOW 420
 
 /* A finished job's window fits half a small screen: the stat cards go to

@@ -449,7 +449,7 @@ test_add_and_edit_account (Fixture       *f,
 }
 
 /* Preferences fit a phone-sized window, as AdwPreferencesWindow is meant
- * to (measured: 370 px). */
+ * to (measured: 370 px), and so does the account form. */
 #define NARROWEST_PREFERENCES 400
 
 static void
@@ -462,6 +462,16 @@ test_narrow (Fixture       *f,
   outreach_test_iterate ();
   gtk_widget_measure (f->window, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
   g_test_message ("preferences: minimum width %d px, natural %d px", min_width, nat_width);
+  g_assert_cmpint (min_width, <=, NARROWEST_PREFERENCES);
+
+  /* and so does the form that adds an account (measured: 258 px) */
+  press (outreach_test_find_button (f->window, "_Add Account"));
+  OUTREACH_TEST_WAIT_UNTIL (find_account_dialog () != NULL);
+  g_assert_nonnull (find_account_dialog ());
+  outreach_test_iterate ();
+  gtk_widget_measure (GTK_WIDGET (find_account_dialog ()), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &min_width, &nat_width, NULL, NULL);
+  g_test_message ("account dialog: minimum width %d px, natural %d px", min_width, nat_width);
   g_assert_cmpint (min_width, <=, NARROWEST_PREFERENCES);
 }
 
