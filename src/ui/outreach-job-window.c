@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "outreach-first-frame.h"
 #include "outreach-job-format.h"
 #include "outreach-wrap-box.h"
 
@@ -344,21 +345,13 @@ chart_read_cb (GObject      *source,
 }
 
 static void
-first_frame_painted_cb (GdkFrameClock     *clock,
-                        OutreachJobWindow *self)
+first_frame_cb (gpointer window)
 {
-  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
+  OutreachJobWindow *self = window;
+
   self->painted = TRUE;
   if (self->row != NULL)
     read_chart (self);
-}
-
-static void
-map_cb (OutreachJobWindow *self)
-{
-  if (!self->painted)
-    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
-                             G_CALLBACK (first_frame_painted_cb), self, 0);
 }
 
 static void
@@ -371,7 +364,7 @@ read_chart (OutreachJobWindow *self)
 
   self->chart_read_us = g_get_monotonic_time ();
   self->chart_status = d->status;
-  /* Not before the first frame (first_frame_painted_cb reads it then):
+  /* Not before the first frame (first_frame_cb reads it then):
    * for a big job the read keeps a core busy for a while. */
   if (d->started_at == 0 || !self->painted)
     return;
@@ -574,5 +567,5 @@ outreach_job_window_init (OutreachJobWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->samples = g_array_new (FALSE, FALSE, sizeof (RateSample));
-  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  outreach_after_first_frame (GTK_WIDGET (self), self, first_frame_cb);
 }

@@ -17,12 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outreach-first-frame.h"
 #include "outreach-job-actions.h"
 #include "outreach-job-format.h"
 #include "outreach-job-query-watch.h"
 #include "outreach-job-status-badge.h"
-#include "outreach-screenful-model.h"
 #include "outreach-job-window.h"
+#include "outreach-screenful-model.h"
 #include "outreach-wrap-box.h"
 
 typedef enum
@@ -966,62 +967,36 @@ bench_done (GtkWidget *widget)
     exit (0);
 }
 
-static void
-bench_detail_painted_cb (GdkFrameClock *clock,
-                         gpointer       user_data)
-{
-  gint64 *started = user_data;
+static gint64 bench_detail_started;  /* when the detail window was asked for */
 
-  g_print ("detail_first_frame_us=%" G_GINT64_FORMAT "\n", g_get_monotonic_time () - *started);
-  g_signal_handlers_disconnect_by_func (clock, bench_detail_painted_cb, user_data);
+static void
+bench_detail_first_frame_cb (gpointer window)
+{
+  g_print ("detail_first_frame_us=%" G_GINT64_FORMAT "\n",
+           g_get_monotonic_time () - bench_detail_started);
   bench_done (NULL);
 }
 
 static void
-bench_detail_mapped_cb (GtkWidget *window,
-                        gpointer   user_data)
+bench_first_frame_cb (gpointer page)
 {
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                    G_CALLBACK (bench_detail_painted_cb), user_data);
-}
-
-static void
-bench_first_painted_cb (GdkFrameClock    *clock,
-                        OutreachJobsPage *self)
-{
+  OutreachJobsPage *self = page;
   const char *open_job = g_getenv ("OUTREACH_BENCH_OPEN_JOB");
+  OutreachJobWindow *window;
 
-  g_signal_handlers_disconnect_by_func (clock, bench_first_painted_cb, self);
   g_print ("first_frame_realtime_us=%" G_GINT64_FORMAT "\n", g_get_real_time ());
-  if (open_job != NULL && self->store != NULL)
+  if (open_job == NULL || self->store == NULL)
     {
-      static gint64 started;
-      OutreachJobWindow *window;
-
-      started = g_get_monotonic_time ();
-      window = outreach_job_window_present_job (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                                self->store, g_ascii_strtoll (open_job, NULL, 10));
-      if (window == NULL)
-        bench_done (GTK_WIDGET (self));
-      else if (gtk_widget_get_mapped (GTK_WIDGET (window)))
-        bench_detail_mapped_cb (GTK_WIDGET (window), &started);
-      else
-        g_signal_connect (window, "map", G_CALLBACK (bench_detail_mapped_cb), &started);
+      bench_done (GTK_WIDGET (self));
       return;
     }
-  bench_done (GTK_WIDGET (self));
-}
-
-static void
-bench_map_cb (OutreachJobsPage *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock != NULL && g_object_get_data (G_OBJECT (self), "bench-armed") == NULL)
-    {
-      g_object_set_data (G_OBJECT (self), "bench-armed", GINT_TO_POINTER (1));
-      g_signal_connect (clock, "after-paint", G_CALLBACK (bench_first_painted_cb), self);
-    }
+  bench_detail_started = g_get_monotonic_time ();
+  window = outreach_job_window_present_job (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                            self->store, g_ascii_strtoll (open_job, NULL, 10));
+  if (window == NULL)
+    bench_done (GTK_WIDGET (self));
+  else
+    outreach_after_first_frame (GTK_WIDGET (window), window, bench_detail_first_frame_cb);
 }
 
 /* ---- Construction ---- */
@@ -1204,7 +1179,7 @@ outreach_jobs_page_init (OutreachJobsPage *self)
   }
 
   if (g_getenv ("OUTREACH_BENCH_FIRST_FRAME") != NULL)
-    g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
+    outreach_after_first_frame (GTK_WIDGET (self), self, bench_first_frame_cb);
 
   self->row_popover = gtk_popover_menu_new_from_model (self->row_menu);
   gtk_popover_set_has_arrow (GTK_POPOVER (self->row_popover), FALSE);

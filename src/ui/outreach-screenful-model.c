@@ -16,6 +16,8 @@
 
 #include "outreach-screenful-model.h"
 
+#include "outreach-first-frame.h"
+
 /* a one-line row of a list or column view in the Adwaita style is 21 px */
 #define MIN_ROW_HEIGHT 20
 
@@ -57,25 +59,10 @@ show_all_rows_cb (gpointer user_data)
 }
 
 static void
-after_first_paint_cb (GdkFrameClock     *clock,
-                      GtkSliceListModel *slice)
+first_frame_cb (gpointer slice)
 {
-  g_signal_handlers_disconnect_by_func (clock, after_first_paint_cb, slice);
   /* after this frame, not within it */
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_all_rows_cb, g_object_ref (slice), g_object_unref);
-}
-
-static void
-view_map_cb (GtkWidget         *view,
-             GtkSliceListModel *slice)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
-
-  g_signal_handlers_disconnect_by_func (view, view_map_cb, slice);
-  if (clock != NULL)
-    g_signal_connect_object (clock, "after-paint", G_CALLBACK (after_first_paint_cb), slice, 0);
-  else
-    gtk_slice_list_model_set_size (slice, G_MAXUINT);
 }
 
 /**
@@ -99,6 +86,6 @@ outreach_screenful_model_new (GListModel *model,
     return G_LIST_MODEL (gtk_slice_list_model_new (model, 0, G_MAXUINT));
 
   slice = gtk_slice_list_model_new (model, 0, screenful_rows (view));
-  g_signal_connect_object (view, "map", G_CALLBACK (view_map_cb), slice, 0);
+  outreach_after_first_frame (view, slice, first_frame_cb);
   return G_LIST_MODEL (slice);
 }
