@@ -851,6 +851,23 @@ copy_settings (OutreachAccount *self)
   return copy;
 }
 
+/* The provider for the settings as they are, with @secrets and, over
+ * them, the secrets set since loading. */
+static OutreachProvider *
+provider_with_secrets (OutreachAccount *self,
+                       GHashTable      *secrets,
+                       GError         **error)
+{
+  g_autoptr (JsonObject) settings = copy_settings (self);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->new_secrets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (secrets, g_strdup (key), g_strdup (value));
+  return outreach_provider_new (self->kind, self->name, settings, secrets, error);
+}
+
 /* The provider's own check, so an account that is saved can be sent with. */
 static gboolean
 check_with_provider (OutreachAccount *self,
@@ -858,19 +875,12 @@ check_with_provider (OutreachAccount *self,
 {
   const char *const *kind_keys = outreach_provider_kind_secret_keys (self->kind);
   g_autoptr (GHashTable) secrets = outreach_secret_lookup_all (self->name, kind_keys, NULL, NULL);
-  g_autoptr (JsonObject) settings = copy_settings (self);
   g_autoptr (OutreachProvider) provider = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
 
   for (guint i = 0; i < self->stored_keys->len; i++)
     if (!g_hash_table_contains (secrets, self->stored_keys->pdata[i]))
       g_hash_table_insert (secrets, g_strdup (self->stored_keys->pdata[i]), g_strdup (STORED_SECRET_PLACEHOLDER));
-  g_hash_table_iter_init (&iter, self->new_secrets);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (secrets, g_strdup (key), g_strdup (value));
-
-  provider = outreach_provider_new (self->kind, self->name, settings, secrets, error);
+  provider = provider_with_secrets (self, secrets, error);
   return provider != NULL;
 }
 
@@ -1163,9 +1173,6 @@ outreach_account_new_provider (OutreachAccount *self,
   const char *const *kind_keys;
   g_autoptr (GPtrArray) keyring_keys = g_ptr_array_new ();
   g_autoptr (GHashTable) secrets = NULL;
-  g_autoptr (JsonObject) settings = NULL;
-  GHashTableIter iter;
-  gpointer key, value;
 
   g_return_val_if_fail (OUTREACH_IS_ACCOUNT (self), NULL);
 
@@ -1179,12 +1186,7 @@ outreach_account_new_provider (OutreachAccount *self,
                                         (const char *const *) keyring_keys->pdata, error);
   if (secrets == NULL)
     return NULL;
-  g_hash_table_iter_init (&iter, self->new_secrets);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_hash_table_insert (secrets, g_strdup (key), g_strdup (value));
-
-  settings = copy_settings (self);
-  return outreach_provider_new (self->kind, self->name, settings, secrets, error);
+  return provider_with_secrets (self, secrets, error);
 }
 
 /**
